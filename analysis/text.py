@@ -1,0 +1,89 @@
+"""Reading text the one way docbao reads it, and folding it for search.
+
+The canonical article text is: bytes decoded (UTF-8, BOM stripped; else a Vietnamese legacy code page),
+CRLF and CR turned into LF, then NFC-normalised. Every offset in docbao points into that string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+__all__ = [
+    "BinaryFileError",
+    "decode_bytes",
+    "fold",
+    "normalize_text",
+    "read_text_file",
+    "text_sha256",
+]
+
+# Code pages tried, in order, when a file is not valid UTF-8. cp1258 is the Windows Vietnamese code page,
+# the usual legacy encoding of Vietnamese text; cp1252 catches Western European files.
+LEGACY_ENCODINGS = ("cp1258", "cp1252")
+
+
+class BinaryFileError(ValueError):
+    """The bytes do not look like text in any encoding docbao understands."""
+
+
+def normalize_text(raw: str) -> str:
+    """BOM stripped, CRLF/CR → LF, NFC. Idempotent."""
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", raw)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data[:65536]:
+        return True
+    sample = data[:65536]
+    if not sample:
+        return False
+    # Control bytes other than tab, LF, CR, FF, ESC are rare in text in every encoding we accept.
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(sample) > 0.05
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes; returns (text, encoding used). Raises BinaryFileError for non-text."""
+    if _looks_binary(data):
+        raise BinaryFileError("not a text file (binary content)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise BinaryFileError("not valid UTF-8, nor any Vietnamese legacy encoding docbao knows (cp1258)")
+
+
+def read_text_file(path: str | bytes | object) -> tuple[str, str]:
+    """Read and canonicalise a text file: (NFC text, encoding). OSError and BinaryFileError propagate."""
+    with open(path, "rb") as fh:  # type: ignore[call-overload]
+        data = fh.read()
+    text, encoding = decode_bytes(data)
+    return normalize_text(text), encoding
+
+
+def text_sha256(text: str) -> str:
+    """The hash that identifies an article's text version (UTF-8 of the canonical text)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Fold for diacritic-insensitive search: lower-case, marks stripped, đ → d.
+
+    One folded character per input code point of NFC text is NOT guaranteed; use for matching, not offsets.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()

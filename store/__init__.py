@@ -1,0 +1,1 @@
+"""Persistence and files for docbao: articles, annotations, export. Imports tinydb, never textual."""

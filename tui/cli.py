@@ -1,0 +1,90 @@
+"""`docbao`: open the reader on a library, or run one of the subcommands.
+
+    docbao [PATH ...]            open the reader (bundled sample articles when no PATH)
+    docbao analyze PATH ...      print entities and quotes (--json for one JSON object per file)
+    docbao export / import / annotate / tags   manage annotations (see `docbao COMMAND --help`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.commands import COMMAND_MODULES
+
+EPILOG = """\
+examples:
+  docbao                          read the bundled sample articles
+  docbao ~/news                   read every .txt .md .html .json article under ~/news
+  docbao analyze --json a.txt     entities and quotes of a.txt as JSON (one line per article)
+  docbao export --format md -o notes.md    your highlights and notes as Markdown
+
+files: the database of annotations is DOCBAO_DB or --db (default: your user data folder);
+analyses are cached in DOCBAO_CACHE_DIR (default: your user cache folder) and can be deleted freely.
+"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", default=None,
+                   help="annotation database file (default: $DOCBAO_DB or the user data folder)")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """(the top-level parser for the reader, the parser of subcommands)."""
+    top = argparse.ArgumentParser(
+        prog="docbao",
+        description="Read news articles in the terminal with people, places, organisations and quotes "
+                    "highlighted; tag and annotate passages; copy quotes with their citation; export.",
+        epilog=EPILOG, formatter_class=_Formatter)
+    top.add_argument("paths", nargs="*", metavar="PATH",
+                     help="article files or folders (.txt .md .html .htm .json); default: the bundled samples")
+    _add_db(top)
+    top.add_argument("--version", action="version", version=f"docbao {__version__}")
+
+    cmds = argparse.ArgumentParser(prog="docbao", formatter_class=_Formatter)
+    sub = cmds.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub, _add_db)
+    return top, cmds
+
+
+def _subcommand_names(cmds: argparse.ArgumentParser) -> set[str]:
+    for action in cmds._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    top, cmds = build_parser()
+    names = _subcommand_names(cmds)
+    if args_list and args_list[0] in names:
+        args = cmds.parse_args(args_list)
+        try:
+            return int(args.handler(args) or 0)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            # `docbao analyze … | head`: the reader went away; not an error worth a traceback.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    if any(a in ("-h", "--help") for a in args_list):
+        top.print_help()
+        print("\ncommands:")
+        for name in sorted(names):
+            print(f"  docbao {name} --help")
+        return 0
+    args = top.parse_args(args_list)
+    from tui.launch import launch  # imports Textual: only when the reader is opened
+
+    return launch(args.paths, db=args.db)

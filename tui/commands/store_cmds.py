@@ -1,0 +1,10 @@
+"""Annotation subcommands (export, import, annotate, tags). Filled in by the store work."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+
+def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    return None
