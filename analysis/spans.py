@@ -103,5 +103,7 @@ class Analysis:
             if not (0 <= q.start < q.end <= len(text)) or text[q.start:q.end] != q.text:
                 raise AssertionError(f"bad quote span {q!r}")
             sp = q.speaker
-            if sp is not None and (not (0 <= sp.start < sp.end <= len(text)) or text[sp.start:sp.end] != sp.text):
+            if sp is None:
+                continue
+            if not (0 <= sp.start < sp.end <= len(text)) or text[sp.start:sp.end] != sp.text:
                 raise AssertionError(f"bad speaker span {sp!r}")

@@ -45,7 +45,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                     "highlighted; tag and annotate passages; copy quotes with their citation; export.",
         epilog=EPILOG, formatter_class=_Formatter)
     top.add_argument("paths", nargs="*", metavar="PATH",
-                     help="article files or folders (.txt .md .html .htm .json); default: the bundled samples")
+                     help="article files or folders (.txt .md .html .htm .json); "
+                          "default: the bundled samples")
     _add_db(top)
     top.add_argument("--version", action="version", version=f"docbao {__version__}")
 

@@ -1,0 +1,99 @@
+"""Align tokens that an NLP tool returns back to exact code-point offsets in the original text.
+
+underthesea rewrites what it tags: NFC, tone-mark placement (hoà → hòa), a table of spelling fixes that can
+change a token's length, collapsed whitespace inside multi-word tokens, tokens split at punctuation and
+emoji. We compare both sides through a *key*: each character folded (marks stripped, lower-cased, đ → d)
+with whitespace and variation selectors dropped. A token whose key is found in the text's key (at the
+cursor, else a little further on) gets the original offsets of the characters it matched; a token that
+cannot be found (a spelling fix changed its letters) is placed in the gap between its aligned neighbours.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+__all__ = ["align_tokens"]
+
+# Characters that carry no letters for matching: joiners, variation selectors, skin-tone modifiers.
+_IGNORABLE = frozenset([0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
+_SEARCH_WINDOW = 200  # how far ahead (in key characters) a token may be looked for
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isspace() or ord(ch) in _IGNORABLE:
+        return ""
+    if ch in "đĐ":
+        return "d"
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (base or ch).lower()
+
+
+def _key(text: str) -> tuple[str, list[int]]:
+    """The folded key of ``text`` and, for each key character, the offset of the character it came from."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        for f in folded:
+            chars.append(f)
+            offsets.append(i)
+    return "".join(chars), offsets
+
+
+def align_tokens(text: str, tokens: Sequence[str]) -> list[tuple[int, int] | None]:
+    """For each token, its (start, end) in ``text``, or None if it has no letters to place.
+
+    Spans are in order, never overlap, and never start or end on whitespace. ``text[start:end]`` is the
+    original surface of the token (which may differ from the token string the tool returned).
+    """
+    key, offsets = _key(text)
+    n = len(key)
+    pos = 0  # cursor into key
+    found: list[tuple[int, int] | None] = []
+    for tok in tokens:
+        tkey, _ = _key(tok)
+        if not tkey:
+            found.append(None)
+            continue
+        if key.startswith(tkey, pos):
+            at = pos
+        else:
+            at = key.find(tkey, pos, min(n, pos + _SEARCH_WINDOW + len(tkey)))
+        if at < 0:
+            found.append(None)  # placed below, between its neighbours
+            continue
+        end_k = at + len(tkey)
+        found.append((offsets[at], offsets[end_k - 1] + 1))
+        pos = end_k
+    # A run of tokens we could not find (a spelling fix changed their letters) takes the gap between its
+    # aligned neighbours, as one piece given to the run's first token; the rest of the run gets None.
+    i = 0
+    while i < len(tokens):
+        if found[i] is not None or not _key(tokens[i])[0]:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and found[j] is None:
+            j += 1
+        prev_end = next((r[1] for r in reversed(found[:i]) if r is not None), 0)
+        next_start = found[j][0] if j < len(tokens) and found[j] is not None else None  # type: ignore[index]
+        if next_start is None:
+            approx = sum(len(t) + 1 for t in tokens[i:j])
+            next_start = min(len(text), prev_end + approx)
+        start, end = _trim_ws(text, prev_end, next_start)
+        if start < end:
+            found[i] = (start, end)
+        i = j
+    return found
+
+
+def _trim_ws(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

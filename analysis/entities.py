@@ -1,0 +1,236 @@
+"""Named entities: underthesea's offline CRF tagger, one call per sentence, aligned to exact offsets.
+
+``crf_entities`` is the raw tagger output as spans; ``clean_entities`` applies the basic clean-up that
+makes highlights trustworthy (titles and honorifics outside person spans, dates and numbers never
+entities, no span starting or ending on white space or punctuation); ``apply_lexicon`` applies the user's
+corrections. underthesea is imported on first use; calls are serialised by a lock (its CRF model is a
+process-wide singleton, and concurrent cold first calls crash inside it).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from analysis.align import align_tokens
+from analysis.lexicon import Lexicon
+from analysis.segment import paragraphs, sentences
+from analysis.spans import LABELS, Span
+
+_lock = threading.RLock()
+_ner: Callable[[str], list[tuple[str, ...]]] | None = None
+
+
+def _load() -> Callable[[str], list[tuple[str, ...]]]:
+    global _ner
+    with _lock:
+        if _ner is None:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from underthesea import ner
+
+            ner("Ông Nguyễn Văn An ở Hà Nội.")  # load the CRF model now, on this thread
+            _ner = ner
+        return _ner
+
+
+def warm() -> None:
+    """Load the tagger on the calling thread. Call before using the analyzer from worker threads."""
+    _load()
+
+
+def tag_sentence(sentence: str) -> list[tuple[str, str]]:
+    """(token, BIO tag) pairs for one sentence, straight from underthesea (never with fixed_words)."""
+    ner = _load()
+    with _lock:
+        rows = ner(sentence)
+    return [(str(r[0]), str(r[-1])) for r in rows]
+
+
+def sentence_ranges(text: str) -> list[tuple[int, int]]:
+    return [s for p in paragraphs(text) for s in sentences(text, *p)]
+
+
+def crf_entities(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[Span]:
+    """Raw CRF entities of ``text`` (or of the given sentence ranges), aligned to exact offsets."""
+    out: list[Span] = []
+    for s, e in sentence_ranges(text) if ranges is None else ranges:
+        out.extend(_sentence_entities(text, s, e))
+    return out
+
+
+def _sentence_entities(text: str, s: int, e: int) -> list[Span]:
+    sent = text[s:e]
+    if not any(ch.isalpha() for ch in sent):
+        return []
+    tagged = tag_sentence(sent)
+    places = align_tokens(sent, [t for t, _ in tagged])
+    spans: list[Span] = []
+    cur: list[Any] | None = None  # [start, end, label]
+    for (_tok, tag), place in zip(tagged, places, strict=True):
+        if tag == "O" or "-" not in tag:
+            if cur:
+                spans.append(_mk(text, s, cur))
+            cur = None
+            continue
+        bio, label = tag.split("-", 1)
+        if label not in LABELS:
+            label = "MISC"
+        if bio == "B" or cur is None or cur[2] != label:
+            if cur:
+                spans.append(_mk(text, s, cur))
+            cur = [None, None, label]
+        if place is not None:
+            if cur[0] is None:
+                cur[0] = place[0]
+            cur[1] = place[1]
+    if cur:
+        spans.append(_mk(text, s, cur))
+    return [sp for sp in spans if sp.end > sp.start]
+
+
+def _mk(text: str, base: int, cur: list[Any]) -> Span:
+    if cur[0] is None:
+        return Span(0, 0, cur[2], "", "model")
+    a, b = base + cur[0], base + cur[1]
+    return Span(a, b, cur[2], text[a:b], "model")
+
+
+# --- clean-up ---------------------------------------------------------------------------------------
+
+# Titles, honorifics and kinship terms that stand before names but are not part of them (VLSP-2016).
+TITLES = (
+    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "ngài", "thầy", "cậu", "mợ", "dì",
+    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "chủ tịch", "phó chủ tịch",
+    "bộ trưởng", "thứ trưởng", "tổng bí thư", "bí thư", "phó bí thư", "giám đốc", "phó giám đốc",
+    "tổng giám đốc", "chủ nhiệm", "viện trưởng", "hiệu trưởng", "trưởng phòng", "trưởng ban",
+    "đại sứ", "ngoại trưởng", "thống đốc", "thị trưởng", "nghị sĩ", "thượng nghị sĩ", "hạ nghị sĩ",
+    "đại tướng", "thượng tướng", "trung tướng", "thiếu tướng", "đại tá", "thượng tá", "trung tá",
+    "thiếu tá", "đại úy", "thượng úy", "trung úy", "thiếu úy", "giáo sư", "phó giáo sư", "tiến sĩ",
+    "thạc sĩ", "bác sĩ", "luật sư", "nhà báo", "nhà văn", "nhạc sĩ", "ca sĩ", "diễn viên", "nghệ sĩ",
+    "hoàng tử", "công chúa", "vua", "nữ hoàng", "giáo hoàng", "tổng thư ký", "người phát ngôn",
+    "phát ngôn viên", "huấn luyện viên", "hlv", "tiền đạo", "tiền vệ", "hậu vệ", "thủ môn", "cầu thủ",
+    "đồng chí", "gs", "pgs", "ts", "ths", "bs", "ls", "nsưt", "nsnd", "gs.ts", "pgs.ts", "tân",
+    "cựu", "đương kim", "nhà lãnh đạo", "lãnh đạo", "tổng tư lệnh", "tư lệnh", "chánh án", "kiểm sát viên",
+    "điều tra viên", "trung sĩ", "thượng sĩ", "hạ sĩ", "binh nhì", "linh mục", "hòa thượng", "thượng tọa",
+    "đức", "thánh", "tướng",
+)
+_TITLE_WORDS = sorted({t for t in TITLES}, key=lambda t: -len(t))
+_TITLE_RE = re.compile(r"(?:(?:%s)\s+)+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
+
+_DATE_WORDS = ("ngày", "tháng", "năm", "quý", "tuần", "thứ", "sáng", "chiều", "tối", "đêm", "trưa", "giờ",
+               "hôm", "đầu", "cuối", "giữa", "thế kỷ", "mùa")
+_DATE_RE = re.compile(
+    r"^(?:(?:%s)\s*)*[\d/.\-:hg ]*\d[\d/.\-:hg ]*$" % "|".join(re.escape(w) for w in _DATE_WORDS),
+    re.IGNORECASE,
+)
+_DAY_NAMES = re.compile(r"^(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)$", re.IGNORECASE)
+_NUMERIC = re.compile(r"^[\W\d_]+$")
+
+
+def _is_punct_or_space(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch)[0] in ("P", "S", "Z", "C")
+
+
+def _closing_ok(text: str, start: int, end: int) -> bool:
+    # A closing bracket may end a span only if its opening bracket is inside the span.
+    ch = text[end - 1]
+    pairs = {")": "(", "]": "["}
+    return ch in pairs and pairs[ch] in text[start:end - 1]
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink (start, end) so it neither starts nor ends on white space or punctuation.
+
+    Trailing periods of abbreviations ("TP.") are dropped too; a closing bracket stays when its opening
+    bracket is inside the span.
+    """
+    while start < end and _is_punct_or_space(text[start]):
+        start += 1
+    while end > start and _is_punct_or_space(text[end - 1]) and not _closing_ok(text, start, end):
+        end -= 1
+    return start, end
+
+
+def is_date_or_number(surface: str) -> bool:
+    s = " ".join(surface.split())
+    return bool(_DATE_RE.fullmatch(s) or _DAY_NAMES.fullmatch(s) or _NUMERIC.fullmatch(s))
+
+
+def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start`` past leading titles and honorifics ("Tổng thống", "ông") if a name follows."""
+    m = _TITLE_RE.match(text, start, end)
+    if m and m.end() < end:
+        start = m.end()
+    return start, end
+
+
+def clean_entities(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Basic clean-up of raw spans; returns sorted, non-overlapping spans."""
+    out: list[Span] = []
+    for sp in spans:
+        s, e = trim_span(text, sp.start, sp.end)
+        s, e = strip_titles(text, s, e)
+        s, e = trim_span(text, s, e)
+        if s >= e:
+            continue
+        surface = text[s:e]
+        if is_date_or_number(surface) or not any(ch.isalpha() for ch in surface):
+            continue
+        if _TITLE_RE.fullmatch(surface + " "):
+            continue  # nothing but a title ("Tổng thống")
+        out.append(Span(s, e, sp.label, surface, sp.source))
+    return resolve_overlaps(out)
+
+
+def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    """Sorted by start; where spans overlap, the longer one (then the earlier one) wins."""
+    ordered = sorted(spans, key=lambda sp: (-(sp.end - sp.start), sp.start))
+    taken: list[Span] = []
+    for sp in ordered:
+        if all(sp.end <= t.start or sp.start >= t.end for t in taken):
+            taken.append(sp)
+    return sorted(taken, key=lambda sp: sp.start)
+
+
+# --- the user's corrections -------------------------------------------------------------------------
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def find_all(text: str, surface: str) -> list[tuple[int, int]]:
+    """Occurrences of ``surface`` in ``text`` on word boundaries (case-sensitive, NFC)."""
+    surface = unicodedata.normalize("NFC", surface.strip())
+    if not surface:
+        return []
+    hits: list[tuple[int, int]] = []
+    i = text.find(surface)
+    while i >= 0:
+        j = i + len(surface)
+        if (i == 0 or not _word_char(text[i - 1])) and (j == len(text) or not _word_char(text[j])):
+            hits.append((i, j))
+        i = text.find(surface, i + 1)
+    return hits
+
+
+def apply_lexicon(text: str, spans: Sequence[Span], lexicon: Lexicon | None) -> list[Span]:
+    """Apply corrections: a labelled surface is that entity wherever it occurs (replacing overlapping
+    spans); a surface with label None is never an entity (spans with exactly that text are dropped)."""
+    if not lexicon:
+        return list(spans)
+    rejected = {e.surface for e in lexicon.entries if e.label is None}
+    kept = [sp for sp in spans if sp.text not in rejected]
+    forced: list[Span] = []
+    for entry in sorted((e for e in lexicon.entries if e.label), key=lambda e: -len(e.surface)):
+        for s, e in find_all(text, entry.surface):
+            if any(not (e <= f.start or s >= f.end) for f in forced):
+                continue
+            forced.append(Span(s, e, str(entry.label), text[s:e], "lexicon"))
+    kept = [sp for sp in kept if all(sp.end <= f.start or sp.start >= f.end for f in forced)]
+    return sorted(kept + forced, key=lambda sp: sp.start)

@@ -1,0 +1,101 @@
+"""analyze(text, lexicon) → Analysis, and the cached, thread-friendly :class:`Analyzer` the app uses.
+
+The pipeline: sentences → underthesea CRF per sentence → spans aligned to exact offsets → clean-up →
+rules (analysis.rules) → the user's corrections (lexicon) → quotes and speakers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from analysis import entities as ent
+from analysis import rules
+from analysis.cache import AnalysisCache
+from analysis.lexicon import Lexicon
+from analysis.quotes import find_quotes
+from analysis.segment import paragraphs, sentences
+from analysis.spans import Analysis
+from analysis.text import normalize_text, text_sha256
+
+# Bump when the analysis of a text can change, so cached analyses are recomputed.
+ANALYZER_VERSION = "1.0"
+
+
+def _entities(text: str, ranges: list[tuple[int, int]] | None, lexicon: Lexicon | None) -> list:
+    raw = ent.crf_entities(text, ranges)
+    spans = ent.clean_entities(text, raw)
+    spans = rules.refine(text, spans)
+    return ent.apply_lexicon(text, spans, lexicon)
+
+
+def analyze(text: str, lexicon: Lexicon | None = None, article_id: str | None = None) -> Analysis:
+    """Entities and quotes of ``text`` (which must already be canonical NFC; see analysis.text)."""
+    if text != normalize_text(text):
+        raise ValueError("analyze() needs canonical text: pass it through analysis.text.normalize_text")
+    lex = lexicon.for_article(article_id) if lexicon else None
+    spans = _entities(text, None, lex)
+    quotes = find_quotes(text, spans)
+    return Analysis(tuple(spans), tuple(quotes), ANALYZER_VERSION)
+
+
+def _partial(text: str, first: tuple[int, int], lex: Lexicon | None) -> Analysis:
+    paras = [p for p in paragraphs(text) if p[1] >= first[0] and p[0] <= first[1]]
+    ranges = [s for p in paras for s in sentences(text, *p)]
+    spans = _entities(text, ranges, lex)
+    quotes = find_quotes(text, spans, paras)
+    return Analysis(tuple(spans), tuple(quotes), ANALYZER_VERSION, meta={"partial": True})
+
+
+class Analyzer:
+    """The analysis as the app and the CLI use it: cached on disk, safe to call from one worker thread.
+
+    ``cache_dir=None`` keeps no disk cache. Call :meth:`warm` once on the thread that will analyse
+    before analysing from several threads.
+    """
+
+    def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
+        self.cache = AnalysisCache(Path(cache_dir)) if cache_dir is not None else None
+
+    def warm(self) -> None:
+        ent.warm()
+
+    def _key(self, text: str, lexicon: Lexicon | None, article_id: str | None) -> tuple[str, Lexicon | None]:
+        lex = lexicon.for_article(article_id) if lexicon else None
+        lex_version = lex.version if lex else "none"
+        return f"{text_sha256(text)}-{ANALYZER_VERSION}-{lex_version}", lex
+
+    def cached(self, text: str, lexicon: Lexicon | None = None, article_id: str | None = None
+               ) -> Analysis | None:
+        """The cached analysis, or None; never computes."""
+        if self.cache is None:
+            return None
+        key, _ = self._key(text, lexicon, article_id)
+        return self.cache.get(key, text)
+
+    def analyze(self, text: str, lexicon: Lexicon | None = None, article_id: str | None = None) -> Analysis:
+        key, _ = self._key(text, lexicon, article_id)
+        if self.cache is not None:
+            hit = self.cache.get(key, text)
+            if hit is not None:
+                return hit
+        result = analyze(text, lexicon, article_id)
+        if self.cache is not None:
+            self.cache.put(key, result)
+        return result
+
+    def analyze_progressive(self, text: str, lexicon: Lexicon | None = None, article_id: str | None = None,
+                            first: tuple[int, int] | None = None) -> Iterator[Analysis]:
+        """Yield a partial analysis of the paragraphs around ``first`` (start, end), then the whole.
+
+        A cached analysis is yielded at once, alone. The partial one has ``meta["partial"] = True``.
+        """
+        hit = self.cached(text, lexicon, article_id)
+        if hit is not None:
+            yield hit
+            return
+        if first is not None and first[1] - first[0] < len(text) // 2:
+            _, lex = self._key(text, lexicon, article_id)
+            yield _partial(text, first, lex)
+        yield self.analyze(text, lexicon, article_id)

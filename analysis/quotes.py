@@ -1,0 +1,343 @@
+"""Quotations and their speakers.
+
+- ``direct``: words inside quotation marks (“ ” « » and straight ") that are speech. Marks are paired per
+  paragraph, not per sentence (sentence splitters cut inside quotations); a curly opener may be closed by a
+  straight mark, as news text often mixes them.
+- ``indirect``: reported speech without marks: after "rằng", after a speech verb (cho biết, khẳng định,
+  nhấn mạnh, tuyên bố…), after a colon that follows a speech verb, or "Theo <someone>, …".
+- ``term``: quoted words that are not speech (scare quotes, names of things).
+
+Speaker: a name right after the quote ("…", ông X nói), else the subject of the speech verb, else the last
+person named before the quote. A speaker is a span of the text (a person or organisation entity, or a title
+phrase such as "Tổng thống Nga").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.entities import TITLES
+from analysis.segment import paragraphs, sentences
+from analysis.spans import Quote, Span, Speaker
+
+OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”"}
+CLOSERS = {"”", "»", '"'}
+
+# Speech verbs. Those marked weak introduce speech only with "rằng" or a colon (they have other senses).
+SPEECH_VERBS = (
+    "cho biết thêm", "cho biết", "khẳng định", "nhấn mạnh", "tuyên bố", "thông báo", "cho rằng",
+    "nhận định", "tiết lộ", "lưu ý", "nhắc đến", "nhắc lại", "đề xuất", "cảnh báo", "thừa nhận",
+    "xác nhận", "giải thích", "bày tỏ", "trả lời", "phát biểu", "chia sẻ", "nói thêm", "nói", "kể",
+    "viết", "hỏi", "đáp", "nêu rõ", "nhận xét", "đánh giá", "dẫn lời", "cam kết", "yêu cầu", "kêu gọi",
+    "bình luận", "thông tin", "trao đổi", "phân tích", "tâm sự", "khuyến cáo",
+)
+WEAK_VERBS = frozenset({
+    "phát biểu", "chia sẻ", "nói thêm", "nói", "kể", "viết", "hỏi", "đáp", "trả lời", "giải thích",
+    "bày tỏ", "đề xuất", "cam kết", "yêu cầu", "kêu gọi", "bình luận", "thông tin", "trao đổi",
+    "phân tích", "tâm sự", "đánh giá", "nhận xét", "nhắc lại", "khuyến cáo", "cảnh báo", "xác nhận",
+})
+_VERB_RE = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len,
+                                                                                      reverse=True)))
+# Words that, right after a verb, show it is not introducing what was said.
+_NOT_CONTENT = re.compile(
+    r"(?:tại|với|trong|ở|trước|sau|khi|vào|hôm|ngày|của|và|nhưng|được|bị|này|đó|chuyện|gì|lên|ra|"
+    r"cho|qua|bằng|từ|đến|tới|lại|rõ|như|hay|hoặc|thì|mà|về(?!\s+việc)|nữa|không|chưa|cũng)(?!\w)",
+    re.IGNORECASE,
+)
+_SKIP_AFTER_VERB = re.compile(r"(?:\s*(?:thêm|rằng|là|về việc|việc|đến việc)(?!\w))*\s*,?\s*", re.IGNORECASE)
+_RANG = re.compile(r"(?<!\w)rằng(?!\w)\s*[,:]?\s*")
+_COORD_SPEECH = re.compile(r"\s*,?\s+(?:và|nhưng|rồi)\s+(?:ông|bà|anh|chị)?\s*(?:%s)(?!\w)" % "|".join(
+    re.escape(v) for v in SPEECH_VERBS))
+_THEO = re.compile(r"(?<!\w)Theo\s+([^,.;:“”\"«»]{2,80}?),\s*")
+_ADVERBS = re.compile(r"(?:\s*(?:cũng|đã|sẽ|vừa|còn|thì|mới|lại|đều|từng|đang|liền|bèn|tiếp tục|trước đó)"
+                      r"(?!\w))*\s*$")
+_TITLE_ALT = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+_CAP = r"[A-ZÀ-ỸĐ][\w\-.]*"
+_TITLE_PHRASE = re.compile(r"(?:(?i:%s)\s+)+(?:%s)(?:\s+%s)*" % (_TITLE_ALT, _CAP, _CAP))
+_PAREN_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&\-]{1,12})\s*\)\s*$")
+_PRONOUNS = frozenset({"ông", "bà", "anh", "chị", "cô", "em", "họ", "ông ấy", "bà ấy", "anh ấy", "chị ấy",
+                       "cô ấy", "người này", "vị này"})
+
+
+@dataclass
+class _Pair:
+    open: int  # offset of the opening mark
+    close: int  # offset of the closing mark
+    start: int  # quoted words
+    end: int
+
+
+def find_pairs(text: str, start: int, end: int) -> list[_Pair]:
+    """Quotation-mark pairs within text[start:end] (one paragraph). Unclosed marks are ignored."""
+    pairs: list[_Pair] = []
+    opener: tuple[int, str] | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if opener is None:
+            if ch in OPEN_CLOSE and (ch != '"' or _straight_opens(text, i, start)):
+                opener = (i, ch)
+            continue
+        o, och = opener
+        if ch == OPEN_CLOSE[och] or (och in "“„" and ch == '"') or (och == '"' and ch == "”"):
+            s, e = o + 1, i
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                pairs.append(_Pair(o, i, s, e))
+            opener = None
+    return pairs
+
+
+def _straight_opens(text: str, i: int, para_start: int) -> bool:
+    # A straight quote opens when it is not glued to the end of a word ("5" for inches is rare in news).
+    return i == para_start or not text[i - 1].isalnum() or text[i - 1] in "(:"
+
+
+def _sentence_of(sents: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in sents:
+        if s <= pos < e:
+            return s, e
+    return (pos, pos)
+
+
+def _trim_end(text: str, s: int, e: int) -> tuple[int, int]:
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?…-–—"):
+        e -= 1
+    while s < e and (text[s].isspace() or text[s] in ",;:-–—"):
+        s += 1
+    return s, e
+
+
+def _entity_at_end(entities: Sequence[Span], text: str, pos: int, labels: tuple[str, ...]) -> Span | None:
+    """An entity of those labels ending right before ``pos`` (allowing adverbs and spaces between)."""
+    m = _ADVERBS.search(text, max(0, pos - 60), pos)
+    cut = m.start() if m else pos
+    for sp in entities:
+        if sp.label in labels and sp.end <= cut and not text[sp.end:cut].strip(" ,"):
+            return sp
+    return None
+
+
+def _mention_before(text: str, entities: Sequence[Span], sent_start: int, pos: int) -> Speaker | None:
+    """The subject right before a speech verb at ``pos``: an entity, a title phrase or an acronym."""
+    m = _ADVERBS.search(text, sent_start, pos)
+    cut = m.start() if m else pos
+    ent = _entity_at_end(entities, text, cut, ("PER", "ORG"))
+    if ent is not None and ent.start >= sent_start:
+        return Speaker(ent.text, ent.start, ent.end)
+    acr = _PAREN_ACRONYM.search(text, sent_start, cut)
+    if acr:
+        return Speaker(acr.group(1), acr.start(1), acr.end(1))
+    best: re.Match[str] | None = None
+    for tm in _TITLE_PHRASE.finditer(text, max(sent_start, cut - 80), cut):
+        if not text[tm.end():cut].strip():
+            best = tm
+    if best is not None:
+        s = best.start()
+        return Speaker(text[s:best.end()], s, best.end())
+    return None
+
+
+def _first_actor(entities: Sequence[Span], s: int, e: int) -> Speaker | None:
+    for sp in entities:
+        if s <= sp.start and sp.end <= e and sp.label in ("PER", "ORG"):
+            return Speaker(sp.text, sp.start, sp.end)
+    return None
+
+
+def _last_person(entities: Sequence[Span], before: int) -> Speaker | None:
+    best = None
+    for sp in entities:
+        if sp.label == "PER" and sp.end <= before:
+            best = sp
+    return Speaker(best.text, best.start, best.end) if best else None
+
+
+def _speaker_after(text: str, entities: Sequence[Span], pos: int, sent_end: int) -> Speaker | None:
+    """ "…", ông X nói / "…", X cho biết: a name (with its verb) right after the closing mark."""
+    window_end = min(len(text), pos + 80)
+    m = re.match(r"[ \t]*,?[ \t]*", text[pos:window_end])  # same sentence: a comma at most
+    at = pos + (m.end() if m else 0)
+    tm = _TITLE_PHRASE.match(text, at, window_end)
+    ent_start = at
+    if tm:
+        t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[at:window_end], re.IGNORECASE)
+        ent_start = at + (t_only.end() if t_only else 0)
+    for sp in entities:
+        if sp.start == ent_start and sp.label in ("PER", "ORG"):
+            rest = text[sp.end:window_end]
+            if _VERB_RE.match(rest.lstrip()) or re.match(r"\s*\(", rest):
+                return Speaker(sp.text, sp.start, sp.end)
+    if tm and _VERB_RE.match(text[tm.end():window_end].lstrip()):
+        return Speaker(tm.group(0), tm.start(), tm.end())
+    return None
+
+
+def _attribution_after(text: str, pos: int) -> bool:
+    """A speech verb follows the closing mark within a few words ("…", ông Putin nói thêm)."""
+    window = text[pos:pos + 60]
+    m = re.match(r"\s*,?\s*(?:[\w\-.]+\s+){0,5}?(%s)(?!\w)" % "|".join(re.escape(v) for v in SPEECH_VERBS),
+                 window)
+    return bool(m) and "." not in window[: m.start(1)] if m else False
+
+
+def _speech_before(text: str, sent_start: int, pos: int) -> re.Match[str] | None:
+    """A speech verb, "rằng" or a colon before an opening mark, in the same sentence."""
+    before = text[sent_start:pos]
+    if re.search(r":\s*$", before):
+        return re.search(r":\s*$", before)
+    best = None
+    for m in _VERB_RE.finditer(before):
+        best = m
+    for m in _RANG.finditer(before):
+        if best is None or m.start() > best.start():
+            best = m
+    if best is None:
+        return None
+    best = _governing_verb(before, best)
+    # The verb must be close to the mark (within ~12 words) to govern it.
+    return best if len(before[best.end():].split()) <= 12 else None
+
+
+def _governing_verb(chunk: str, m: re.Match[str]) -> re.Match[str]:
+    """For "rằng", the speech verb a few words before it ("nói với Newsweek rằng" → "nói"), if any."""
+    if not m.group(0).lstrip().startswith("rằng"):
+        return m
+    verb = None
+    for v in _VERB_RE.finditer(chunk, 0, m.start()):
+        verb = v
+    if verb is not None and len(chunk[verb.end():m.start()].split()) <= 5:
+        return verb
+    return m
+
+
+def _verb_before_rang(text: str, ss: int, rang: int) -> int:
+    """Where the speech verb governing "rằng" at ``rang`` starts (or ``rang`` itself if none is near)."""
+    verb = None
+    for v in _VERB_RE.finditer(text, ss, rang):
+        verb = v
+    if verb is not None and len(text[verb.end():rang].split()) <= 5:
+        return verb.start()
+    return rang
+
+
+def find_quotes(text: str, entities: Sequence[Span], ranges: Sequence[tuple[int, int]] | None = None
+                ) -> list[Quote]:
+    """All quotes of the text (or of the given paragraph ranges), with speakers."""
+    ents = sorted(entities, key=lambda sp: sp.start)
+    out: list[Quote] = []
+    for ps, pe in (list(paragraphs(text)) if ranges is None else ranges):
+        out.extend(_paragraph_quotes(text, ents, ps, pe))
+    return out
+
+
+def _paragraph_quotes(text: str, ents: Sequence[Span], ps: int, pe: int) -> list[Quote]:
+    sents = list(sentences(text, ps, pe, max_len=10**9))
+    pairs = find_pairs(text, ps, pe)
+    quotes: list[Quote] = []
+    prev_direct_sentence: tuple[int, int] | None = None
+    prev_speaker: Speaker | None = None
+    for pr in pairs:
+        ss, se = _sentence_of(sents, pr.open)
+        before = _speech_before(text, ss, pr.open)
+        after = _attribution_after(text, pr.close + 1)
+        n_words = len(text[pr.start:pr.end].split())
+        same_sentence = prev_direct_sentence == (ss, se)
+        direct = bool(before or after or same_sentence or
+                      (n_words >= 8 and re.search(r"[.!?…]", text[pr.start:pr.end])))
+        kind = "direct" if direct else "term"
+        speaker = None
+        if direct:
+            prev_direct_sentence = (ss, se)
+            speaker = _speaker_after(text, ents, pr.close + 1, se)
+            if speaker is None and before is not None:
+                verb_pos = ss + before.start()
+                speaker = (_mention_before(text, ents, ss, verb_pos) or _first_actor(ents, ss, verb_pos))
+            if speaker is None and same_sentence:
+                speaker = prev_speaker
+            if speaker is None:
+                speaker = _first_actor(ents, ss, pr.open) or _last_person(ents, pr.open)
+            if speaker is not None and speaker.text.lower() in _PRONOUNS:
+                speaker = _last_person(ents, pr.open) or speaker
+            prev_speaker = speaker
+        quotes.append(Quote(pr.start, pr.end, text[pr.start:pr.end], kind, speaker))
+    quotes.extend(_indirect(text, ents, sents, pairs))
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _inside_pairs(pairs: Sequence[_Pair], pos: int) -> bool:
+    return any(p.open <= pos <= p.close for p in pairs)
+
+
+def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]], pairs: Sequence[_Pair]
+              ) -> list[Quote]:
+    out: list[Quote] = []
+    for ss, se in sents:
+        triggers: list[tuple[int, int, int]] = []  # (verb start, content start, kind of trigger)
+        for m in _VERB_RE.finditer(text, ss, se):
+            verb = m.group(1)
+            after = _SKIP_AFTER_VERB.match(text, m.end(), se)
+            cstart = after.end() if after else m.end()
+            skipped = text[m.end():cstart]
+            has_rang = "rằng" in skipped
+            colon = re.match(r"\s*:\s*", text[m.end():se])
+            if colon:
+                cstart = m.end() + colon.end()
+            elif verb in WEAK_VERBS and not has_rang:
+                continue
+            if not colon and _NOT_CONTENT.match(text, cstart):
+                continue
+            triggers.append((m.start(), cstart, 0))
+        for m in _RANG.finditer(text, ss, se):
+            triggers.append((_verb_before_rang(text, ss, m.start()), m.end(), 1))
+        for m in _THEO.finditer(text, ss, se):
+            triggers.append((m.start(), m.end(), 2))
+        triggers.sort()
+        covered_until = -1
+        for vpos, cstart, how in triggers:
+            if cstart <= covered_until or vpos < covered_until or _inside_pairs(pairs, vpos):
+                continue
+            if cstart >= se or text[cstart] in OPEN_CLOSE:
+                continue
+            cend = se
+            co = _COORD_SPEECH.search(text, cstart, se)
+            if co:
+                cend = co.start()
+            if any(cstart <= p.open < cend for p in pairs):
+                continue  # the speech is (partly) quoted: the direct quote stands for it
+            s, e = _trim_end(text, cstart, cend)
+            if len(text[s:e].split()) < 3:
+                continue
+            if how == 2:
+                who = _theo_speaker(text, ents, vpos, cstart)
+                if who is None:
+                    continue
+                speaker: Speaker | None = who
+            else:
+                speaker = _mention_before(text, ents, ss, vpos)
+                if speaker is None or speaker.text.lower() in _PRONOUNS:
+                    speaker = _first_actor(ents, ss, vpos) or _last_person(ents, vpos)
+            out.append(Quote(s, e, text[s:e], "indirect", speaker))
+            covered_until = e
+    return out
+
+
+def _theo_speaker(text: str, ents: Sequence[Span], vpos: int, cstart: int) -> Speaker | None:
+    """ "Theo ông X, …" / "Theo Bộ Y tế, …": the phrase must name a person or an organisation."""
+    m = _THEO.match(text, vpos)
+    if not m:
+        return None
+    ps, pe = m.start(1), m.end(1)
+    t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[ps:pe], re.IGNORECASE)
+    name_start = ps + (t_only.end() if t_only else 0)
+    for sp in ents:
+        if sp.start == name_start and sp.end == pe and sp.label in ("PER", "ORG"):
+            return Speaker(sp.text, sp.start, sp.end)
+    tm = _TITLE_PHRASE.match(text, ps, pe)
+    if tm and tm.end() == pe:
+        return Speaker(tm.group(0), tm.start(), tm.end())
+    return None
