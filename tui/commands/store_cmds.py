@@ -1,10 +1,243 @@
-"""Annotation subcommands (export, import, annotate, tags). Filled in by the store work."""
+"""Annotation subcommands: `docbao export`, `docbao import`, `docbao annotate`, `docbao tags`.
+
+Each handler returns the exit code: 0 done, 1 an error (one line ``docbao: …`` on stderr, never a traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from store.articles import Article, ArticleError, Library, default_paths
+from store.storage import StoreError
+
+Handler = Callable[[argparse.Namespace], int]
+
+EXPORT_EPILOG = """\
+formats:
+  json    docbao's own format (the default): articles, their annotations and your entity corrections;
+          `docbao import` reads it back. Documented in docs/export-format.md.
+  w3c     W3C Web Annotation JSON-LD: tags and notes as bodies, spans as position + quote selectors.
+  jsonl   one line per article: {"text", "spans": [{"start", "end", "label"}]} with your entity
+          corrections applied, for annotation tools (Prodigy, doccano). Needs the articles: PATH.
+  md      a readable digest of your highlights and notes, article by article.
+
+examples:
+  docbao export -o backup.json                    everything, as a file you can import later
+  docbao export --format md ~/news > notes.md     highlights re-found in the current texts of ~/news
+  docbao export --format w3c --article 1a2b3c4d5e6f7a8b
+  docbao export --format jsonl ~/news -o train.jsonl
+"""
+
+ANNOTATE_EPILOG = """\
+The article is a file (PATH) or the id of an article in the library (--library, default: the bundled
+samples). Offsets count characters (code points) of the article's text, the end excluded; without
+--start/--end (or --quote) the annotation is about the whole article. Prints the new annotation's id.
+
+examples:
+  docbao annotate ~/news/bai-bao.txt --tag "chính trị" --note "đọc lại"
+  docbao annotate ~/news/bai-bao.txt --start 120 --end 164 --tag trích-dẫn
+  docbao annotate ~/news/bai-bao.txt --quote "Tổng thống Putin" --tag Nga
+  docbao annotate 1a2b3c4d5e6f7a8b --library ~/news --note "nguồn tin đáng chú ý"
+"""
+
+TAGS_EPILOG = """\
+Tags that differ only in case count as one, under their most used spelling.
+
+example:
+  docbao tags --db ~/annotations.json
+"""
+
+IMPORT_EPILOG = """\
+Reads a file made by `docbao export` (format json; FILE - reads standard input) and merges it: new
+annotations are added, for one already here the most recently updated version wins, and importing the same
+file twice changes nothing. An invalid file is refused as a whole: nothing is written. The report counts
+annotations that are added, updated, unchanged, and orphaned (their span is no longer found in the current
+text of their article in the library: they are kept all the same).
+
+examples:
+  docbao import backup.json
+  docbao import --library ~/news laptop-export.json
+"""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def _guard(fn: Handler) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return fn(args)
+        except (StoreError, ArticleError) as exc:
+            print(f"docbao: {exc}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"docbao: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 1
+
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _open_store(args: argparse.Namespace):  # -> AnnotationStore (imported lazily: keeps --help fast)
+    from store.annotations import AnnotationStore
+
+    return AnnotationStore.open(args.db)
+
+
+def _library(paths: Sequence[str] | None, *, quiet_errors: bool = False) -> Library:
+    lib = Library.load(list(paths) if paths else default_paths())
+    if not quiet_errors:
+        for err in lib.errors:
+            print(f"docbao: warning: {err}", file=sys.stderr)
+    return lib
+
+
+# -- export ---------------------------------------------------------------------------------------------
+def cmd_export(args: argparse.Namespace) -> int:
+    from store.export import export, write_file
+
+    store = _open_store(args)
+    needs_texts = args.format in ("md", "jsonl") or bool(args.paths)
+    articles = None
+    if needs_texts:
+        lib = _library(args.paths)
+        articles = {a.id: a for a in lib.articles}
+    text = export(store, articles, args.format, args.article)
+    if args.output and args.output != "-":
+        p = write_file(args.output, text)
+        print(f"docbao: wrote {p}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+# -- import ---------------------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from store.export import import_native
+
+    if args.file == "-":
+        text, name = sys.stdin.read(), "standard input"
+    else:
+        p = Path(args.file).expanduser()
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"{p}: cannot read it: {exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise StoreError(f"{p}: not UTF-8 text, so not a docbao export; nothing was imported") from None
+        name = str(p)
+    store = _open_store(args)
+    lib = _library(args.library)
+    report = import_native(store, text, {a.id: a for a in lib.articles}, name=name)
+    print(f"imported {name}: {report.summary()}")
+    return 0
+
+
+# -- annotate -------------------------------------------------------------------------------------------
+def _resolve_article(target: str, library: Sequence[str] | None) -> Article:
+    p = Path(target).expanduser()
+    if p.exists():
+        lib = Library.load([p])
+        if lib.errors:
+            raise lib.errors[0]
+        if len(lib.articles) == 1:
+            return lib.articles[0]
+        ids = ", ".join(a.id for a in lib.articles[:5]) + (", …" if len(lib.articles) > 5 else "")
+        raise StoreError(f"{p} holds {len(lib.articles)} articles ({ids}); name one: "
+                         f"docbao annotate ID --library {p}")
+    lib = _library(library, quiet_errors=True)
+    art = lib.get(target)
+    if art is None:
+        where = ", ".join(library) if library else "the bundled samples"
+        raise StoreError(f"{target}: neither a file nor the id of an article in {where}; give a file, or "
+                         f"--library PATH to look the id up there")
+    return art
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    article = _resolve_article(args.target, args.library)
+    start, end = args.start, args.end
+    if args.quote is not None:
+        if start is not None or end is not None:
+            raise StoreError("give either --quote or --start/--end, not both")
+        quote = unicodedata.normalize("NFC", args.quote)
+        found = article.text.find(quote) if quote else -1
+        if found < 0:
+            raise StoreError(f"{args.quote!r} does not occur in {article.path or article.id}")
+        start, end = found, found + len(quote)
+    elif (start is None) != (end is None):
+        raise StoreError("give both --start and --end (or neither, to annotate the whole article)")
+    store = _open_store(args)
+    ann = store.add(article, start, end, tags=args.tag, note=args.note)
+    print(ann.id)
+    return 0
+
+
+# -- tags -----------------------------------------------------------------------------------------------
+def cmd_tags(args: argparse.Namespace) -> int:
+    counts = _open_store(args).tags()
+    if not counts:
+        print("docbao: no tags yet (add some in the reader, or with `docbao annotate PATH --tag TAG`)",
+              file=sys.stderr)
+        return 0
+    width = len(str(max(counts.values())))
+    for tag, n in counts.items():
+        print(f"{n:>{width}}  {tag}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
-    return None
+    from store.export import FORMATS
+
+    p = sub.add_parser("export", help="write your annotations as JSON, W3C JSON-LD, JSON lines or Markdown",
+                       description="Write your annotations (and entity corrections) out.",
+                       epilog=EXPORT_EPILOG, formatter_class=_formatter)
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="article files or folders, whose texts md and jsonl use (default: the bundled "
+                        "samples)")
+    p.add_argument("-f", "--format", choices=FORMATS, default="json", help="what to write (default: json)")
+    p.add_argument("--article", metavar="ID", help="only this article's annotations")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    add_db(p)
+    p.set_defaults(handler=_guard(cmd_export))
+
+    p = sub.add_parser("import", help="merge a file made by `docbao export` into your annotations",
+                       description="Merge a native docbao export into the database.",
+                       epilog=IMPORT_EPILOG, formatter_class=_formatter)
+    p.add_argument("file", metavar="FILE", help="a file from `docbao export` (- for standard input)")
+    p.add_argument("-l", "--library", action="append", metavar="PATH",
+                   help="article files or folders to check the imported spans against (repeatable; default: "
+                        "the bundled samples)")
+    add_db(p)
+    p.set_defaults(handler=_guard(cmd_import))
+
+    p = sub.add_parser("annotate", help="tag or note an article or a span of it (for scripts)",
+                       description="Add an annotation and print its id.",
+                       epilog=ANNOTATE_EPILOG, formatter_class=_formatter)
+    p.add_argument("target", metavar="PATH|ID",
+                   help="an article file, or the id of an article in the library")
+    p.add_argument("--start", type=int, metavar="S", help="first character of the span (0-based)")
+    p.add_argument("--end", type=int, metavar="E", help="character after the span")
+    p.add_argument("-q", "--quote", metavar="TEXT", help="the span is the first occurrence of TEXT")
+    p.add_argument("-t", "--tag", action="append", default=[], metavar="TAG", help="a tag (repeatable)")
+    p.add_argument("-n", "--note", default="", metavar="TEXT", help="a note")
+    p.add_argument("-l", "--library", action="append", metavar="PATH",
+                   help="where to look an article ID up (repeatable; default: the bundled samples)")
+    add_db(p)
+    p.set_defaults(handler=_guard(cmd_annotate))
+
+    p = sub.add_parser("tags", help="list your tags with how many annotations carry each",
+                       description="List tags with their counts, most used first.",
+                       epilog=TAGS_EPILOG, formatter_class=_formatter)
+    add_db(p)
+    p.set_defaults(handler=_guard(cmd_tags))

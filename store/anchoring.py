@@ -1,0 +1,174 @@
+"""Anchoring a span annotation to an article's text, and finding it again after the text changed.
+
+A span is stored with both W3C Web Annotation selectors: a TextPositionSelector (``start``, ``end``: code
+points into the NFC text, end exclusive) and a TextQuoteSelector (``exact`` plus up to 32 characters of
+``prefix`` and ``suffix``), beside the article's ``text_sha256``. To re-anchor against a (maybe edited) text:
+
+1. the stored position still holds ``exact`` (and, if the text changed, its context agrees) → ``exact``;
+2. else every occurrence of ``exact``, preferring the one whose prefix/suffix agree best with the stored
+   context, then the one nearest the old position → ``moved``;
+3. else fuzzy: a region enclosed by the stored prefix and suffix, or the best approximate match of
+   ``exact`` (rapidfuzz) near the old position and then anywhere, if similar enough → ``fuzzy``;
+4. else ``orphan``: the annotation is kept and listed, just not placed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CONTEXT = 32  # characters of prefix and suffix kept with a quote
+MAX_CANDIDATES = 2000  # occurrences of a quote examined (a one-letter quote could occur everywhere)
+FUZZY_THRESHOLD = 75.0  # rapidfuzz ratio (0-100) a fuzzy match must reach
+BRACKETED_THRESHOLD = 50.0  # lower bar for a region enclosed by the exact stored prefix and suffix
+WINDOW = 2000  # characters either side of the old position searched first for a fuzzy match
+
+EXACT, MOVED, FUZZY, ORPHAN, ARTICLE = "exact", "moved", "fuzzy", "orphan", "article"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a span annotation points: position and quote selectors together."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    status: str  # exact | moved | fuzzy | orphan
+    start: int | None
+    end: int | None
+
+
+def make_target(text: str, start: int, end: int, context: int = CONTEXT) -> Target:
+    """The selectors for ``text[start:end]`` (the caller has checked 0 <= start < end <= len(text))."""
+    return Target(start, end, text[start:end], text[max(0, start - context):start], text[end:end + context])
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def context_score(text: str, start: int, end: int, target: Target) -> int:
+    """How many characters of the stored prefix and suffix agree with the text around [start, end)."""
+    before = text[max(0, start - len(target.prefix)):start]
+    after = text[end:end + len(target.suffix)]
+    return _common_suffix(before, target.prefix) + _common_prefix(after, target.suffix)
+
+
+def _context_needed(target: Target) -> int:
+    """Context characters that must agree to trust a short quote's match (long quotes need none)."""
+    if len(target.exact) >= 16:
+        return 0
+    return min(4, len(target.prefix) + len(target.suffix))
+
+
+def anchor(text: str, target: Target, text_sha256: str | None = None,
+           current_sha256: str | None = None) -> Placement:
+    """Find ``target`` in ``text``. Pass both hashes to skip the checks when the text is unchanged."""
+    n = len(text)
+    s, e, exact = target.start, target.end, target.exact
+    if not exact:
+        return Placement(ORPHAN, None, None)
+    at_position = 0 <= s < e <= n and text[s:e] == exact
+    if at_position:
+        if text_sha256 is not None and text_sha256 == current_sha256:
+            return Placement(EXACT, s, e)
+        if context_score(text, s, e, target) >= _context_needed(target):
+            return Placement(EXACT, s, e)
+    found = _exact_search(text, target)
+    if found is not None:
+        return Placement(EXACT if found == s else MOVED, found, found + len(exact))
+    fuzzy = _fuzzy_search(text, target)
+    if fuzzy is not None:
+        return Placement(FUZZY, fuzzy[0], fuzzy[1])
+    return Placement(ORPHAN, None, None)
+
+
+def _exact_search(text: str, target: Target) -> int | None:
+    exact = target.exact
+    needed = _context_needed(target)
+    best: tuple[int, int] | None = None  # (-context, distance)
+    best_pos: int | None = None
+    pos = text.find(exact)
+    seen = 0
+    while pos >= 0 and seen < MAX_CANDIDATES:
+        seen += 1
+        ctx = context_score(text, pos, pos + len(exact), target)
+        if ctx >= needed:
+            key = (-ctx, abs(pos - target.start))
+            if best is None or key < best:
+                best, best_pos = key, pos
+        pos = text.find(exact, pos + 1)
+    return best_pos
+
+
+def _fuzzy_search(text: str, target: Target) -> tuple[int, int] | None:
+    exact, prefix, suffix = target.exact, target.prefix, target.suffix
+    candidates: list[tuple[float, int, int]] = []  # (score, start, end)
+    limit = 3 * len(exact) + 64
+    # (a) a region enclosed by the stored prefix and suffix: the span was edited inside.
+    if len(prefix) >= 8 and len(suffix) >= 8:
+        p = text.find(prefix)
+        seen = 0
+        while p >= 0 and seen < MAX_CANDIDATES:
+            seen += 1
+            a = p + len(prefix)
+            b = text.find(suffix, a, a + limit + len(suffix))
+            if b > a:
+                score = fuzz.ratio(exact, text[a:b])
+                if score >= BRACKETED_THRESHOLD:
+                    candidates.append((score + 10.0, a, b))  # both contexts agree: worth a bonus
+            p = text.find(prefix, p + 1)
+    # (b) the best approximate match of the quote itself, near the old position first, then anywhere.
+    if len(exact) >= 5:
+        for lo, hi in ((max(0, target.start - WINDOW), min(len(text), target.end + WINDOW)), (0, len(text))):
+            if hi - lo < len(exact) // 2:
+                continue
+            al = fuzz.partial_ratio_alignment(exact, text[lo:hi], score_cutoff=FUZZY_THRESHOLD)
+            if al is not None and al.dest_end > al.dest_start:
+                a, b = _refine(text, lo + al.dest_start, lo + al.dest_end, target)
+                score = fuzz.ratio(exact, text[a:b])
+                if score >= FUZZY_THRESHOLD:
+                    candidates.append((score + context_score(text, a, b, target) / 8, a, b))
+                    break
+    if not candidates:
+        return None
+    _, a, b = max(candidates, key=lambda c: (c[0], -abs(c[1] - target.start)))
+    return a, b
+
+
+def _refine(text: str, a: int, b: int, target: Target) -> tuple[int, int]:
+    """Stretch an approximate match to where the stored prefix ends and the stored suffix begins, if near."""
+    k = 8
+    slack = max(8, len(target.exact) // 2)
+    if len(target.prefix) >= k:
+        head = target.prefix[-k:]
+        p = text.rfind(head, max(0, a - slack - k), min(len(text), a + slack))
+        if p >= 0 and p + k < b:
+            a = p + k
+    if len(target.suffix) >= k:
+        tail = target.suffix[:k]
+        q = text.find(tail, max(a + 1, b - slack), min(len(text), b + slack + k))
+        if q > a:
+            b = q
+    return a, b

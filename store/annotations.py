@@ -1,0 +1,579 @@
+"""The user's annotations, entity corrections and reading state: :class:`AnnotationStore`.
+
+Everything goes in and out as the frozen dataclasses below; TinyDB documents never leave this module.
+Every write is one locked, atomic, fsync'd replacement of the file (see :mod:`store.storage`), done before
+the method returns, so a write that returned survives a crash, and two processes never lose each other's.
+
+Offsets are code points into the article's NFC text, ``end`` exclusive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import unicodedata
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from analysis.lexicon import GLOBAL, Lexicon, LexiconEntry
+from analysis.spans import LABELS
+from store.anchoring import ARTICLE, ORPHAN, Placement, Target, anchor, make_target
+from store.articles import Article
+from store.storage import SafeStorage, StoreError
+
+__all__ = [
+    "Anchored",
+    "Annotation",
+    "AnnotationStore",
+    "ArticleRef",
+    "Correction",
+    "MergeResult",
+    "ReadingState",
+    "StoreError",
+    "Target",
+    "normalize_note",
+    "normalize_tags",
+    "now_iso",
+]
+
+ANNOTATIONS, CORRECTIONS, READING = "annotations", "corrections", "reading"
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """The article an annotation belongs to, as it was when annotated."""
+
+    id: str
+    title: str
+    source: str
+    text_sha256: str
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    article: ArticleRef
+    target: Target | None  # None: the whole article
+    tags: tuple[str, ...]
+    note: str
+    created: str  # ISO 8601, UTC
+    updated: str
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """An annotation placed in an article's current text."""
+
+    annotation: Annotation
+    start: int | None
+    end: int | None
+    status: str  # "exact" | "moved" | "fuzzy" | "orphan" | "article"
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: str
+    surface: str
+    label: str | None  # PER / LOC / ORG / MISC, None = "not an entity"
+    scope: str  # "global" or an article id
+    created: str
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    article_id: str
+    position: int
+    opened: str | None
+    read: bool
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What :meth:`AnnotationStore.merge` did, by annotation (and correction) id."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    corrections_added: int = 0
+    corrections_updated: int = 0
+    corrections_unchanged: int = 0
+
+
+# -- small helpers -----------------------------------------------------------------------------------------
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with microseconds and a Z: sortable as a string."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(value: str) -> datetime:
+    """Parse an ISO 8601 time (naive times are taken as UTC). Raises ValueError."""
+    dt = datetime.fromisoformat(value)
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
+def _nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def normalize_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
+    """Trimmed (inner runs of white space become one space), case-preserving, de-duplicated
+    case-insensitively keeping the first spelling; empty tags dropped."""
+    if isinstance(tags, str):
+        tags = (tags,)
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        if not isinstance(raw, str):
+            raise StoreError(f"a tag must be text, not {type(raw).__name__}")
+        tag = " ".join(_nfc(raw).split())
+        key = tag.casefold()
+        if tag and key not in seen:
+            seen.add(key)
+            out.append(tag)
+    return tuple(out)
+
+
+def normalize_note(note: str) -> str:
+    if not isinstance(note, str):
+        raise StoreError(f"a note must be text, not {type(note).__name__}")
+    return _nfc(note).strip()
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# -- documents <-> dataclasses -----------------------------------------------------------------------------
+def _target_doc(t: Target | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"start": t.start, "end": t.end, "exact": t.exact, "prefix": t.prefix, "suffix": t.suffix}
+
+
+def annotation_doc(a: Annotation) -> dict[str, Any]:
+    """The stored (and exported) form of an annotation."""
+    return {
+        "id": a.id,
+        "article": {"id": a.article.id, "title": a.article.title, "source": a.article.source,
+                    "text_sha256": a.article.text_sha256},
+        "target": _target_doc(a.target),
+        "tags": list(a.tags),
+        "note": a.note,
+        "created": a.created,
+        "updated": a.updated,
+    }
+
+
+def _annotation(doc: dict[str, Any]) -> Annotation:
+    art = doc["article"]
+    t = doc["target"]
+    target = None if t is None else Target(int(t["start"]), int(t["end"]), str(t["exact"]),
+                                           str(t.get("prefix", "")), str(t.get("suffix", "")))
+    return Annotation(
+        id=str(doc["id"]),
+        article=ArticleRef(str(art["id"]), str(art.get("title", "")), str(art.get("source", "")),
+                           str(art.get("text_sha256", ""))),
+        target=target,
+        tags=tuple(str(x) for x in doc.get("tags", ())),
+        note=str(doc.get("note", "")),
+        created=str(doc.get("created", "")),
+        updated=str(doc.get("updated", doc.get("created", ""))),
+    )
+
+
+def _correction(doc: dict[str, Any]) -> Correction:
+    label = doc.get("label")
+    return Correction(str(doc["id"]), str(doc["surface"]), None if label is None else str(label),
+                      str(doc.get("scope", GLOBAL)), str(doc.get("created", "")))
+
+
+def _correction_doc(c: Correction) -> dict[str, Any]:
+    return {"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope, "created": c.created}
+
+
+def _reading(doc: dict[str, Any]) -> ReadingState:
+    opened = doc.get("opened")
+    return ReadingState(str(doc["article_id"]), int(doc.get("position", 0)),
+                        None if opened is None else str(opened), bool(doc.get("read", False)))
+
+
+def validate_label(label: str | None) -> str | None:
+    if label is None:
+        return None
+    if label not in LABELS:
+        raise StoreError(f"unknown entity label {label!r}; use one of {', '.join(LABELS)}, or none for "
+                         f"'not an entity'")
+    return label
+
+
+def _sort_key(a: Anchored) -> tuple[int, int, int, str, str]:
+    group = 0 if a.start is not None else (1 if a.status == ARTICLE else 2)
+    return (group, a.start if a.start is not None else 0, a.end if a.end is not None else 0,
+            a.annotation.created, a.annotation.id)
+
+
+class AnnotationStore:
+    """Annotations, corrections and reading state in one TinyDB file. See the module docstring."""
+
+    def __init__(self, storage: SafeStorage) -> None:
+        self._storage = storage
+        self._db = TinyDB(storage=lambda: storage)
+        self._tables: dict[str, Table] = {
+            name: self._db.table(name, cache_size=0) for name in (ANNOTATIONS, CORRECTIONS, READING)
+        }
+        self._generation = storage.generation
+
+    # -- opening -----------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, durable: bool = True) -> AnnotationStore:
+        """Open (or prepare to create, on the first write) the database at ``path``.
+
+        ``None`` means :func:`store.paths.db_path` (``$DOCBAO_DB`` or the user data folder). Raises
+        StoreError for a file that is damaged, not ours or from a newer docbao, and never writes to it.
+        """
+        from store.paths import db_path
+
+        p = db_path(path) if path is None else Path(path).expanduser()
+        return cls(SafeStorage(p, durable=durable))
+
+    @classmethod
+    def in_memory(cls) -> AnnotationStore:
+        return cls(SafeStorage(None))
+
+    @property
+    def path(self) -> Path | None:
+        return self._storage.path
+
+    @property
+    def storage(self) -> SafeStorage:
+        return self._storage
+
+    def close(self) -> None:
+        self._storage.close()
+
+    def __enter__(self) -> AnnotationStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ----------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one locked, atomic write (they all happen or none does)."""
+        with self._storage.transaction():
+            if self._storage.generation != self._generation:
+                # Another process wrote the file: TinyDB's cached next document ids may be taken.
+                for table in self._tables.values():
+                    table._next_id = None
+                self._generation = self._storage.generation
+            yield
+
+    def _docs(self, name: str) -> Iterator[Document]:
+        try:
+            yield from self._tables[name]
+        except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - check_data guards the shape
+            raise self._damaged(name, exc) from None
+
+    def _damaged(self, what: str, exc: Exception) -> StoreError:
+        return StoreError(f"{self.path or 'memory'}: a damaged {what} record ({type(exc).__name__}: {exc}); "
+                          f"the file was left untouched: fix or remove that record, or restore a backup")
+
+    def _convert(self, fn: Any, doc: Document, what: str) -> Any:
+        try:
+            return fn(doc)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise self._damaged(what, exc) from None
+
+    def _find(self, annotation_id: str) -> Document | None:
+        for doc in self._docs(ANNOTATIONS):
+            if doc.get("id") == annotation_id:
+                return doc
+        return None
+
+    def _replace(self, name: str, doc_id: int, doc: dict[str, Any]) -> None:
+        # Never Table.update(): it mutates the stored dict in place (see store.storage).
+        table = self._tables[name]
+        table.remove(doc_ids=[doc_id])
+        table.insert(Document(doc, doc_id=doc_id))
+
+    # -- annotations -------------------------------------------------------------------------------------
+    def add(self, article: Article, start: int | None = None, end: int | None = None,
+            tags: Iterable[str] = (), note: str = "") -> Annotation:
+        """Annotate the whole article (no start/end) or ``article.text[start:end]``."""
+        text = article.text
+        if (start is None) != (end is None):
+            raise StoreError("give both start and end for a span, or neither for the whole article")
+        target: Target | None = None
+        if start is not None and end is not None:
+            if not (_is_int(start) and _is_int(end)):
+                raise StoreError(f"start and end must be integers, not {start!r} and {end!r}")
+            if not 0 <= start < end <= len(text):
+                raise StoreError(f"span {start}-{end} is not inside the article (0-{len(text)}, start before "
+                                 f"end)")
+            target = make_target(text, start, end)
+        stamp = now_iso()
+        ann = Annotation(
+            id=str(uuid.uuid4()),
+            article=ArticleRef(article.id, article.title, article.source or article.path, article.sha256),
+            target=target, tags=normalize_tags(tags), note=normalize_note(note), created=stamp,
+            updated=stamp,
+        )
+        with self.transaction():
+            self._tables[ANNOTATIONS].insert(annotation_doc(ann))
+        return ann
+
+    def update(self, annotation_id: str, *, tags: Iterable[str] | None = None,
+               note: str | None = None) -> Annotation:
+        """Replace the tags and/or the note. Nothing is written if nothing changes."""
+        new_tags = normalize_tags(tags) if tags is not None else None
+        new_note = normalize_note(note) if note is not None else None
+        with self.transaction():
+            doc = self._find(annotation_id)
+            if doc is None:
+                raise StoreError(f"no annotation with id {annotation_id!r} (deleted meanwhile?)")
+            old: Annotation = self._convert(_annotation, doc, "annotation")
+            tags_now = old.tags if new_tags is None else new_tags
+            note_now = old.note if new_note is None else new_note
+            if (tags_now, note_now) == (old.tags, old.note):
+                return old
+            ann = Annotation(old.id, old.article, old.target, tags_now, note_now, old.created,
+                             max(now_iso(), old.updated))
+            self._replace(ANNOTATIONS, doc.doc_id, annotation_doc(ann))
+        return ann
+
+    def delete(self, annotation_id: str) -> None:
+        with self.transaction():
+            doc = self._find(annotation_id)
+            if doc is None:
+                raise StoreError(f"no annotation with id {annotation_id!r} (deleted meanwhile?)")
+            self._tables[ANNOTATIONS].remove(doc_ids=[doc.doc_id])
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        doc = self._find(annotation_id)
+        return None if doc is None else self._convert(_annotation, doc, "annotation")
+
+    def all(self) -> list[Annotation]:
+        """Every annotation, oldest first."""
+        anns = [self._convert(_annotation, d, "annotation") for d in self._docs(ANNOTATIONS)]
+        anns.sort(key=lambda a: (a.created, a.id))
+        return anns
+
+    def for_article(self, article: Article) -> list[Anchored]:
+        """The article's annotations placed in its current text: spans by position, then whole-article
+        annotations, then orphans (spans no longer found)."""
+        out: list[Anchored] = []
+        current = article.sha256
+        for doc in self._docs(ANNOTATIONS):
+            art = doc.get("article")
+            if not isinstance(art, dict) or art.get("id") != article.id:
+                continue
+            ann: Annotation = self._convert(_annotation, doc, "annotation")
+            out.append(place(ann, article.text, current))
+        out.sort(key=_sort_key)
+        return out
+
+    def for_article_id(self, article_id: str) -> list[Annotation]:
+        """An article's annotations as stored, without its text (oldest first)."""
+        anns = [self._convert(_annotation, d, "annotation") for d in self._docs(ANNOTATIONS)
+                if isinstance(d.get("article"), dict) and d["article"].get("id") == article_id]
+        anns.sort(key=lambda a: (a.created, a.id))
+        return anns
+
+    def tags(self) -> dict[str, int]:
+        """Tag → number of annotations with it, most used first. Tags differing only in case count as one,
+        under their most used spelling."""
+        spellings: dict[str, Counter[str]] = {}
+        for doc in self._docs(ANNOTATIONS):
+            for tag in doc.get("tags") or ():
+                spellings.setdefault(str(tag).casefold(), Counter())[str(tag)] += 1
+        counts = {c.most_common(1)[0][0]: sum(c.values()) for c in spellings.values()}
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold())))
+
+    def with_tag(self, tag: str) -> list[Annotation]:
+        """Annotations carrying ``tag`` (compared case-insensitively), oldest first."""
+        key = " ".join(_nfc(tag).split()).casefold()
+        return [a for a in self.all() if any(t.casefold() == key for t in a.tags)]
+
+    def counts_by_article(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for doc in self._docs(ANNOTATIONS):
+            art = doc.get("article")
+            if isinstance(art, dict):
+                counts[str(art.get("id"))] += 1
+        return dict(counts)
+
+    def tags_by_article(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        seen: dict[str, set[str]] = {}
+        for doc in self._docs(ANNOTATIONS):
+            art = doc.get("article")
+            if not isinstance(art, dict):
+                continue
+            aid = str(art.get("id"))
+            tags = out.setdefault(aid, [])
+            keys = seen.setdefault(aid, set())
+            for tag in doc.get("tags") or ():
+                if str(tag).casefold() not in keys:
+                    keys.add(str(tag).casefold())
+                    tags.append(str(tag))
+        return out
+
+    def merge(self, annotations: Sequence[Annotation], corrections: Sequence[Correction] = ()) -> MergeResult:
+        """Merge annotations (and corrections) from elsewhere, in one write.
+
+        A new id is added; for a known id the newer ``updated`` wins (equal times keep ours). Merging the
+        same thing twice changes nothing."""
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        c_counts = Counter[str]()
+        with self.transaction():
+            existing = {d.get("id"): d for d in self._docs(ANNOTATIONS)}
+            for ann in annotations:
+                doc = annotation_doc(ann)
+                old = existing.get(ann.id)
+                if old is None:
+                    self._tables[ANNOTATIONS].insert(doc)
+                    existing[ann.id] = Document(doc, doc_id=-1)
+                    added.append(ann.id)
+                elif dict(old) == doc or not _newer(ann.updated, str(old.get("updated", ""))):
+                    unchanged.append(ann.id)
+                else:
+                    self._replace(ANNOTATIONS, old.doc_id, doc)
+                    existing[ann.id] = Document(doc, doc_id=old.doc_id)
+                    updated.append(ann.id)
+            for corr in corrections:
+                c_counts[self._merge_correction(corr)] += 1
+        return MergeResult(tuple(added), tuple(updated), tuple(unchanged), c_counts["added"],
+                           c_counts["updated"], c_counts["unchanged"])
+
+    # -- corrections -------------------------------------------------------------------------------------
+    def _find_correction(self, surface: str, scope: str) -> Document | None:
+        for doc in self._docs(CORRECTIONS):
+            if doc.get("surface") == surface and doc.get("scope", GLOBAL) == scope:
+                return doc
+        return None
+
+    @staticmethod
+    def _check_correction(surface: str, label: str | None, scope: str) -> tuple[str, str | None, str]:
+        if not isinstance(surface, str) or not " ".join(surface.split()):
+            raise StoreError("a correction needs the words it is about (an empty surface was given)")
+        if not isinstance(scope, str) or not scope.strip():
+            raise StoreError("a correction's scope is 'global' or an article id")
+        return " ".join(_nfc(surface).split()), validate_label(label), scope.strip()
+
+    def add_correction(self, surface: str, label: str | None, scope: str = GLOBAL) -> Correction:
+        """Say that ``surface`` is ``label`` (None: not an entity), everywhere or in one article. Replaces an
+        earlier correction of the same surface in the same scope (keeping its id)."""
+        surface, label, scope = self._check_correction(surface, label, scope)
+        with self.transaction():
+            old = self._find_correction(surface, scope)
+            corr = Correction(str(old["id"]) if old is not None else str(uuid.uuid4()), surface, label, scope,
+                              now_iso())
+            if old is not None:
+                self._replace(CORRECTIONS, old.doc_id, _correction_doc(corr))
+            else:
+                self._tables[CORRECTIONS].insert(_correction_doc(corr))
+        return corr
+
+    def _merge_correction(self, corr: Correction) -> str:
+        surface, label, scope = self._check_correction(corr.surface, corr.label, corr.scope)
+        corr = Correction(corr.id, surface, label, scope, corr.created)
+        old = self._find_correction(surface, scope)
+        if old is None:
+            self._tables[CORRECTIONS].insert(_correction_doc(corr))
+            return "added"
+        mine = self._convert(_correction, old, "correction")
+        if mine.label == corr.label or not _newer(corr.created, mine.created):
+            return "unchanged"
+        self._replace(CORRECTIONS, old.doc_id, _correction_doc(Correction(mine.id, surface, label, scope,
+                                                                          corr.created)))
+        return "updated"
+
+    def remove_correction(self, correction_id: str) -> None:
+        with self.transaction():
+            doc = next((d for d in self._docs(CORRECTIONS) if d.get("id") == correction_id), None)
+            if doc is None:
+                raise StoreError(f"no correction with id {correction_id!r} (removed meanwhile?)")
+            self._tables[CORRECTIONS].remove(doc_ids=[doc.doc_id])
+
+    def corrections(self) -> list[Correction]:
+        out = [self._convert(_correction, d, "correction") for d in self._docs(CORRECTIONS)]
+        out.sort(key=lambda c: (c.created, c.id))
+        return out
+
+    def lexicon(self) -> Lexicon:
+        return Lexicon(tuple(LexiconEntry(c.surface, c.label, c.scope) for c in self.corrections()))
+
+    # -- reading state -----------------------------------------------------------------------------------
+    def _find_reading(self, article_id: str) -> Document | None:
+        for doc in self._docs(READING):
+            if doc.get("article_id") == article_id:
+                return doc
+        return None
+
+    def reading(self, article_id: str) -> ReadingState:
+        doc = self._find_reading(article_id)
+        if doc is None:
+            return ReadingState(article_id, 0, None, False)
+        return self._convert(_reading, doc, "reading state")
+
+    def reading_states(self) -> dict[str, ReadingState]:
+        out = {}
+        for doc in self._docs(READING):
+            st: ReadingState = self._convert(_reading, doc, "reading state")
+            out[st.article_id] = st
+        return out
+
+    def set_reading(self, article_id: str, *, position: int | None = None,
+                    read: bool | None = None) -> ReadingState:
+        """Record where the reader is in an article and/or whether it is read; stamps ``opened``."""
+        if position is not None and (not _is_int(position) or position < 0):
+            raise StoreError(f"a reading position is a number of characters from the start, not {position!r}")
+        if read is not None and not isinstance(read, bool):
+            raise StoreError(f"read is true or false, not {read!r}")
+        with self.transaction():
+            doc = self._find_reading(article_id)
+            old = (ReadingState(article_id, 0, None, False) if doc is None
+                   else self._convert(_reading, doc, "reading state"))
+            new = ReadingState(article_id, old.position if position is None else position, now_iso(),
+                               old.read if read is None else read)
+            record = {"article_id": article_id, "position": new.position, "opened": new.opened,
+                      "read": new.read}
+            if doc is None:
+                self._tables[READING].insert(record)
+            else:
+                self._replace(READING, doc.doc_id, record)
+        return new
+
+
+def place(ann: Annotation, text: str, current_sha256: str | None = None) -> Anchored:
+    """Place one annotation in a text (see :mod:`store.anchoring`)."""
+    if ann.target is None:
+        return Anchored(ann, None, None, ARTICLE)
+    p: Placement = anchor(text, ann.target, ann.article.text_sha256, current_sha256)
+    if p.status == ORPHAN:
+        return Anchored(ann, None, None, ORPHAN)
+    return Anchored(ann, p.start, p.end, p.status)
+
+
+def _newer(candidate: str, mine: str) -> bool:
+    """Is time ``candidate`` later than ``mine``? (A time that does not parse loses.)"""
+    try:
+        c = parse_time(candidate)
+    except ValueError:
+        return False
+    try:
+        m = parse_time(mine)
+    except ValueError:
+        return True
+    return c > m
