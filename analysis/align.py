@@ -59,10 +59,7 @@ def align_tokens(text: str, tokens: Sequence[str]) -> list[tuple[int, int] | Non
         if not tkey:
             found.append(None)
             continue
-        if key.startswith(tkey, pos):
-            at = pos
-        else:
-            at = key.find(tkey, pos, min(n, pos + _SEARCH_WINDOW + len(tkey)))
+        at = pos if key.startswith(tkey, pos) else key.find(tkey, pos, min(n, pos + _SEARCH_WINDOW + len(tkey)))
         if at < 0:
             found.append(None)  # placed below, between its neighbours
             continue

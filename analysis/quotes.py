@@ -117,7 +117,7 @@ def _entity_at_end(entities: Sequence[Span], text: str, pos: int, labels: tuple[
     m = _ADVERBS.search(text, max(0, pos - 60), pos)
     cut = m.start() if m else pos
     for sp in entities:
-        if sp.label in labels and sp.end <= cut and not text[sp.end:cut].strip(" ,"):
+        if sp.label in labels and sp.end <= cut and not text[sp.end:cut].strip():
             return sp
     return None
 

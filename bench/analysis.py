@@ -1,0 +1,101 @@
+"""Analysis speed: docbao beside raw underthesea per-sentence ner() on the same texts, in one run.
+
+    python bench/analysis.py [--articles N]
+
+Prints: throughput of both (characters per second) and their ratio (target ≥ 0.9×), cold and cached
+analysis of the seed article (cached ≥ 100× faster), model load time, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.pipeline import Analyzer, analyze  # noqa: E402
+from analysis.text import read_text_file  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "vn_news"
+SEED = ROOT / "seeds" / "putin-lukashenko-minsk.txt"
+
+
+def raw_underthesea(texts: list[str]) -> float:
+    """underthesea alone: sent_tokenize each paragraph, ner() each sentence. Returns seconds."""
+    from underthesea import ner, sent_tokenize
+
+    t = time.perf_counter()
+    for text in texts:
+        for para in text.split("\n"):
+            if para.strip():
+                for sentence in sent_tokenize(para):
+                    ner(sentence)
+    return time.perf_counter() - t
+
+
+def docbao(texts: list[str]) -> float:
+    t = time.perf_counter()
+    for text in texts:
+        analyze(text)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=100, help="how many corpus articles (default 100)")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds of each (default 2)")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    Analyzer().warm()
+    load = time.perf_counter() - t0
+
+    files = sorted(CORPUS.glob("*.txt"))[: args.articles] if CORPUS.exists() else [SEED]
+    texts = [read_text_file(f)[0] for f in files]
+    chars = sum(map(len, texts))
+    print(f"texts: {len(texts)} articles, {chars:,} characters ({'corpus' if CORPUS.exists() else 'seed only'})")
+    print(f"model load (first call, warm-up): {load:.2f} s")
+
+    raw_times, ours_times = [], []
+    for _ in range(args.rounds):  # alternate, so machine noise hits both alike
+        raw_times.append(raw_underthesea(texts))
+        ours_times.append(docbao(texts))
+    raw_t, ours_t = min(raw_times), min(ours_times)
+    print(f"raw underthesea per-sentence ner(): {raw_t:6.2f} s  {chars / raw_t:9,.0f} chars/s")
+    print(f"docbao analyze() (no cache):       {ours_t:6.2f} s  {chars / ours_t:9,.0f} chars/s")
+    print(f"throughput ratio docbao / raw: {raw_t / ours_t:.2f}x  (target >= 0.9x)")
+
+    seed = read_text_file(SEED)[0]
+    with tempfile.TemporaryDirectory() as cache:
+        an = Analyzer(cache)
+        t = time.perf_counter()
+        an.analyze(seed)
+        cold = time.perf_counter() - t
+        cached = []
+        for _ in range(20):
+            t = time.perf_counter()
+            an.analyze(seed)
+            cached.append(time.perf_counter() - t)
+    warm_cached = statistics.median(cached)
+    print(f"seed ({len(seed):,} chars): cold {cold * 1000:.1f} ms, cached {warm_cached * 1000:.2f} ms (median of 20)"
+          f"  -> {cold / warm_cached:,.0f}x faster (target >= 100x)")
+
+    biggest = max(texts, key=len)
+    tracemalloc.start()
+    analyze(biggest)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak / 1e6:.1f} MB traced while analysing the largest article ({len(biggest):,} chars); "
+          f"process max RSS {rss:.0f} MB (model included)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Shared fixtures. The shared corpus and gold live beside the repository (../shared); tests that need
+them skip with a reason when it is absent (a user's fresh clone has no ../shared)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "vn_news"
+EVAL = SHARED / "eval"
+GOLD = ROOT / "tests" / "gold" / "vn_news"
+SEED = ROOT / "seeds" / "putin-lukashenko-minsk.txt"
+
+
+def need(path: Path, what: str) -> Path:
+    if not path.exists():
+        pytest.skip(f"{what} not found at {path} (it lives in the shared folder beside the repository)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the user's real database, cache or data folder."""
+    base = tmp_path_factory.mktemp("docbao-home")
+    monkeypatch.setenv("DOCBAO_DB", str(base / "db.json"))
+    monkeypatch.setenv("DOCBAO_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("DOCBAO_DATA_DIR", str(base / "data"))
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    from analysis.text import read_text_file
+
+    return read_text_file(SEED)[0]

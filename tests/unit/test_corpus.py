@@ -1,0 +1,31 @@
+"""All 300 real articles of the shared corpus analysed without error, every offset valid."""
+
+import itertools
+
+import pytest
+
+from analysis.pipeline import analyze
+from analysis.text import read_text_file
+from tests.conftest import CORPUS, need
+
+
+@pytest.mark.slow
+def test_every_corpus_article_analyses_with_valid_offsets():
+    files = sorted(need(CORPUS, "the vn_news corpus").glob("*.txt"))
+    assert len(files) == 300
+    n_entities = n_quotes = 0
+    for f in files:
+        text, _ = read_text_file(f)
+        result = analyze(text)
+        try:
+            result.check(text)
+        except AssertionError as exc:  # pragma: no cover - the message names the file
+            pytest.fail(f"{f.name}: {exc}")
+        for a, b in itertools.pairwise(result.entities):
+            assert a.end <= b.start, f"{f.name}: overlapping {a} {b}"
+        for e in result.entities:
+            assert not e.text[0].isspace() and not e.text[-1].isspace(), f"{f.name}: {e}"
+        n_entities += len(result.entities)
+        n_quotes += len(result.quotes)
+    # The corpus is news: it has many entities and quotes; a broken tagger or quote finder finds few.
+    assert n_entities > 5000 and n_quotes > 300

@@ -1,0 +1,28 @@
+"""The analysis core never imports Textual, TinyDB or the UI; the store never imports Textual.
+
+Checked in a fresh interpreter (imports are cached per process), importing every module of the package.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+CHECK = """
+import importlib, pkgutil, sys
+pkg = importlib.import_module({pkg!r})
+for m in pkgutil.walk_packages(pkg.__path__, {pkg!r} + "."):
+    importlib.import_module(m.name)
+bad = sorted(n for n in sys.modules if n.split(".")[0] in {forbidden!r})
+print(",".join(bad))
+"""
+
+
+@pytest.mark.parametrize(("pkg", "forbidden"), [
+    ("analysis", {"textual", "tinydb", "tui", "store"}),
+    ("store", {"textual", "tui"}),
+])
+def test_package_does_not_import(pkg, forbidden):
+    out = subprocess.run([sys.executable, "-c", CHECK.format(pkg=pkg, forbidden=forbidden)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{pkg} imports {out.stdout.strip()}"

@@ -1,0 +1,41 @@
+"""A non-editable install ships the bundled seeds and finds them."""
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"building the wheel failed: {proc.stderr[-2000:]}")
+    (whl,) = out.glob("docbao-*.whl")
+    return whl
+
+
+def test_wheel_contains_the_seeds(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    seeds = [n for n in names if n.startswith("store/_seeds/") and n.endswith(".txt")]
+    assert "store/_seeds/putin-lukashenko-minsk.txt" in seeds
+    assert len(seeds) >= 3
+
+
+def test_installed_copy_lists_the_seeds_from_anywhere(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                    str(wheel)], check=True, capture_output=True)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]);"
+            "from store.paths import seeds_dir; from store.articles import Library;"
+            "d = seeds_dir(); lib = Library.load([d]);"
+            "print(d); print(len(lib.articles))")
+    out = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True,
+                         cwd=tmp_path, check=True).stdout.split("\n")
+    assert out[0].startswith(str(target)), f"seeds found outside the install: {out[0]}"
+    assert int(out[1]) >= 3

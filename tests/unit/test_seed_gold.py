@@ -1,0 +1,38 @@
+"""The seed article's gold labels as a regression test (figures printed with -s and in bench/quality.py)."""
+
+import pytest
+
+from analysis.evaluate import load_seed_gold, score_entities, score_quotes
+from analysis.pipeline import analyze
+from analysis.text import read_text_file
+from tests.conftest import EVAL, ROOT, need
+
+
+@pytest.fixture(scope="module")
+def seed():
+    gold = load_seed_gold(need(EVAL, "the seed gold"), ROOT / "seeds")
+    text, _ = read_text_file(gold.path)
+    return gold, text, analyze(text)
+
+
+def test_gold_offsets_match_our_reading_of_the_seed(seed):
+    gold, text, _ = seed
+    for g in gold.entities + (gold.quotes or []):
+        assert text[g["start"]:g["end"]] == g["text"]
+
+
+def test_all_ten_seed_quotes_are_found_with_the_right_speaker(seed):
+    gold, text, result = seed
+    scores = score_quotes(text, result.quotes, gold.quotes)
+    print(f"seed quotes: P {scores.prf.precision:.2f} R {scores.prf.recall:.2f} "
+          f"speakers {scores.speaker_right}/{scores.speaker_total}")
+    assert scores.prf.tp == 10, scores.misses
+    assert scores.speaker_right == 10, scores.misses
+    assert scores.prf.fp <= 1, scores.misses
+
+
+def test_seed_entity_quality(seed):
+    gold, _, result = seed
+    s = score_entities(result.entities, gold.entities)
+    print(f"seed entities: P {s.micro.precision:.3f} R {s.micro.recall:.3f} F1 {s.micro.f1:.3f}")
+    assert s.micro.f1 >= 0.90
