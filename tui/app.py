@@ -1,0 +1,300 @@
+"""The docbao Textual app: a thin layer over the store (annotations) and the analyzer (entities, quotes).
+
+The App takes its backends as arguments — ``DocbaoApp(store, analyzer, articles)`` — so tests pass
+``AnnotationStore.in_memory()`` and a fake analyzer; :func:`tui.launch.launch` builds the real ones.
+
+Threads: all NLP runs on one daemon thread (:class:`AnalysisRunner`), where the model is loaded and used,
+never two analyses at once; Textual workers submit to it and wait. The store is used from the main thread
+only. Screens live in :mod:`tui.screens`, widgets beside the article in :mod:`tui.widgets.panels`.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shlex
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from analysis.text import fold
+from store.articles import Article, Library
+from tui.clipboard import Clipboard, CopyResult
+from tui.commands_palette import DocbaoCommands, PaletteCommand
+
+__all__ = ["AnalysisRunner", "DocbaoApp"]
+
+T = TypeVar("T")
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class AnalysisRunner:
+    """Runs every call on the analyzer on one daemon thread, in order.
+
+    The NLP model is loaded (``warm()``) and used on that thread only, and never by two threads at once.
+    A daemon thread, so quitting never waits for a long analysis to finish.
+    """
+
+    def __init__(self, analyzer: Any) -> None:
+        self.analyzer = analyzer
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._warm = False
+
+    def submit(self, fn: Callable[[Any], T]) -> Future[T]:
+        """Run ``fn(analyzer)`` on the analysis thread; warm the analyzer there first, once."""
+        fut: Future[T] = Future()
+
+        def job() -> T:
+            if not self._warm:
+                warm = getattr(self.analyzer, "warm", None)
+                if callable(warm):
+                    warm()
+                self._warm = True
+            return fn(self.analyzer)
+
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="docbao-analysis", daemon=True)
+                self._thread.start()
+        self._queue.put((job, fut))
+        return fut
+
+    def _run(self) -> None:
+        while True:
+            job, fut = self._queue.get()
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(job())
+            except BaseException as exc:  # delivered to whoever waits on the future
+                fut.set_exception(exc)
+
+
+class DocbaoApp(App[None]):
+    """Library → reader; annotate, copy, export. See the module docstring."""
+
+    CSS_PATH = "docbao.tcss"
+    TITLE = "docbao"
+    COMMANDS = {DocbaoCommands}  # noqa: RUF012 - Textual's API
+    BINDINGS = [  # noqa: RUF012
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        analyzer: Any,
+        articles: Library | Sequence[Article] = (),
+        *,
+        clipboard: Clipboard | None = None,
+        data_dir: Path | None = None,
+        store_error: str | None = None,
+        db_path: Path | None = None,
+        load_errors: Sequence[str] = (),
+        theme: str | None = None,
+        editor: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.analyzer = analyzer
+        self.runner = AnalysisRunner(analyzer)
+        arts = articles.articles if isinstance(articles, Library) else list(articles)
+        self.articles: list[Article] = arts
+        self.articles_by_id: dict[str, Article] = {a.id: a for a in arts}
+        self._folded_titles: list[tuple[str, str, str]] | None = None
+        self.data_dir = data_dir
+        self.clipboard_router = clipboard or Clipboard(fallback_dir=self._data_dir)
+        self.store_error = store_error
+        self.db_path = db_path
+        self.load_errors = list(load_errors)
+        self._editor = editor
+        self.theme = theme or os.environ.get("DOCBAO_THEME") or DARK_THEME
+        self.last_copy: CopyResult | None = None
+        # (entities, quotes) of articles analysed in this session, for the library's columns
+        self.analysis_counts: dict[str, tuple[int, int]] = {}
+
+    # -- screens ---------------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        if self.store_error is not None:
+            from tui.screens.error import ErrorScreen
+
+            return ErrorScreen(self.store_error, self.db_path)
+        from tui.screens.library import LibraryScreen
+
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
+        if self.load_errors and self.store_error is None:
+            first = self.load_errors[0]
+            more = f" (and {len(self.load_errors) - 1} more)" if len(self.load_errors) > 1 else ""
+            self.notify(f"Could not read {first}{more}", title="Some files were skipped",
+                        severity="warning", timeout=8, markup=False)
+
+    def open_article(self, article_id: str) -> None:
+        """Open an article in the reader (from the library, the palette, anywhere)."""
+        from tui.screens.reader import ReaderScreen
+
+        article = self.articles_by_id.get(article_id)
+        if article is None:
+            self.notify("That article is no longer in the library", severity="error")
+            return
+        if self.store is None:
+            return
+        while isinstance(self.screen, ReaderScreen):
+            self.pop_screen()
+        self.push_screen(ReaderScreen(article))
+
+    def article_titles(self) -> list[tuple[str, str, str]]:
+        """(id, title, folded title) for the palette's "Open:" commands."""
+        if self._folded_titles is None:
+            self._folded_titles = [(a.id, a.title, fold(a.title)) for a in self.articles]
+        return self._folded_titles
+
+    # -- palette ---------------------------------------------------------------------------------------
+    def palette_commands(self, screen: Screen[Any]) -> Iterator[PaletteCommand]:
+        from tui.commands_palette import binding_commands
+
+        yield from binding_commands(self, self.BINDINGS)
+        yield PaletteCommand("Light theme", "switch to the light theme", lambda: self._set_theme(LIGHT_THEME))
+        yield PaletteCommand("Dark theme", "switch to the dark theme", lambda: self._set_theme(DARK_THEME))
+        if self.store is not None:
+            for fmt, name in (("json", "JSON"), ("w3c", "W3C Web Annotation JSON-LD"), ("md", "Markdown")):
+                yield PaletteCommand(f"Export all annotations as {name}…",
+                                     "write every annotation to a file you choose",
+                                     lambda fmt=fmt: self.action_export(fmt))
+            yield PaletteCommand("Corrections: list and undo…", "entity corrections you made",
+                                 self.action_corrections)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for cmd in super().get_system_commands(screen):
+            if cmd.title in ("Quit the application",):
+                continue  # our own Quit saves the reading position first
+            yield cmd
+
+    # -- actions ---------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self._set_theme(LIGHT_THEME if self.current_theme.dark else DARK_THEME)
+
+    def _set_theme(self, name: str) -> None:
+        self.theme = name
+
+    async def action_quit(self) -> None:
+        for screen in reversed(self.screen_stack):
+            save = getattr(screen, "save_reading", None)
+            if callable(save):
+                save()
+        self.exit()
+
+    def action_export(self, fmt: str = "json", article_id: str | None = None) -> None:
+        from tui.screens.dialogs import ExportDialog
+
+        if self.store is None:
+            return
+        default = self._data_dir() / f"docbao-annotations.{_EXT.get(fmt, fmt)}"
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.export_to(fmt, path, article_id)
+
+        self.push_screen(ExportDialog(fmt, default, article_id is not None), done)
+
+    def export_to(self, fmt: str, path: Path, article_id: str | None = None) -> bool:
+        """Export annotations (all, or one article's) to ``path``; notify the outcome."""
+        from store.export import export, write_file
+
+        try:
+            text = export(self.store, self.articles_by_id, fmt, article_id=article_id)
+            path = path.expanduser()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path = write_file(path, text)
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror or exc}", title="Export failed",
+                        severity="error", markup=False)
+            return False
+        except Exception as exc:  # StoreError: a one-line message
+            self.notify(f"{type(exc).__name__}: {exc}", title="Export failed", severity="error", markup=False)
+            return False
+        count = len(self.store.for_article(article_id)) if article_id else len(self.store.all())
+        self.notify(f"{count} annotation(s) exported to {path}", title="Exported", markup=False)
+        return True
+
+    def action_corrections(self) -> None:
+        from tui.screens.dialogs import CorrectionsScreen
+
+        if self.store is not None:
+            self.push_screen(CorrectionsScreen(), self._corrections_changed)
+
+    def _corrections_changed(self, changed: bool | None) -> None:
+        if changed:
+            reanalyse = getattr(self.screen, "reanalyse", None)
+            if callable(reanalyse):
+                reanalyse()
+
+    # -- services for screens ----------------------------------------------------------------------
+    def _data_dir(self) -> Path:
+        if self.data_dir is not None:
+            return self.data_dir
+        from store.paths import data_dir
+
+        return data_dir()
+
+    def copy_text(self, text: str, what: str = "") -> CopyResult:
+        """Copy by every route (see :mod:`tui.clipboard`) and tell the user what and how."""
+        driver = self._driver
+        write = driver.write if driver is not None else None
+        result = self.clipboard_router.copy(text, write=write, set_app_clipboard=self.copy_to_clipboard)
+        self.last_copy = result
+        severity = "information" if result.confirmed or result.file is not None else "warning"
+        self.notify(result.describe(), title=what or "Copied", severity=severity, markup=False,
+                    timeout=6)
+        return result
+
+    def edit_in_editor(self, text: str) -> str | None:
+        """Edit ``text`` in $VISUAL/$EDITOR with the app suspended; None if that was not possible."""
+        if self._editor is not None:
+            return self._editor(text)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "nano"
+        fd, name = tempfile.mkstemp(prefix="docbao-note-", suffix=".md", text=True)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            try:
+                with self.suspend():
+                    code = subprocess.call([*shlex.split(editor), str(path)])
+            except Exception as exc:  # SuspendNotSupported, FileNotFoundError for a missing editor
+                self.notify(f"Could not run the editor {editor!r}: {exc or type(exc).__name__}",
+                            severity="error", markup=False)
+                return None
+            if code != 0:
+                self.notify(f"The editor exited with status {code}; the note was not changed",
+                            severity="warning", markup=False)
+                return None
+            return path.read_text(encoding="utf-8").rstrip("\n")
+        finally:
+            path.unlink(missing_ok=True)
+
+
+_EXT = {"json": "json", "w3c": "jsonld", "jsonl": "jsonl", "md": "md"}

@@ -1,0 +1,285 @@
+"""The library: one line per article, filter as you type (diacritic-insensitive), sort, Enter opens.
+
+First paint shows titles, words, notes, tags and read state from the store at once; entity and quote
+counts come from the analysis cache in a background worker and fill in as they arrive. The folded text
+of every article (for filtering over the body) is also built there; until it is ready the filter covers
+titles and tags.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from analysis.text import fold
+from tui.commands_palette import PaletteCommand, binding_commands
+from tui.widgets.panels import ArticleTable, ArticleTableHeader, LibraryRow
+
+if TYPE_CHECKING:
+    from tui.app import DocbaoApp
+
+SORTS = ("title", "opened", "annotations")
+SORT_NAMES = {"title": "title", "opened": "date opened", "annotations": "annotations"}
+
+_FAST_FOLD: dict[int, str] = {}
+
+
+def fast_fold(text: str) -> str:
+    """:func:`analysis.text.fold`, but with a translation table for Latin letters (10× faster on long
+    texts; identical results on NFC text), so 10,000 articles fold in the background in seconds."""
+    if not _FAST_FOLD:
+        for lo, hi in ((0xC0, 0x24F), (0x1E00, 0x1EFF)):
+            for cp in range(lo, hi + 1):
+                ch = chr(cp)
+                f = fold(ch)
+                if f != ch:
+                    _FAST_FOLD[cp] = f
+    return text.translate(_FAST_FOLD).casefold()
+
+
+class LibraryScreen(Screen[None]):
+    """The articles docbao has open."""
+
+    AUTO_FOCUS = "ArticleTable"
+    BINDINGS = [  # noqa: RUF012
+        Binding("slash", "focus_filter", "Filter", id="library.filter", key_display="/"),
+        Binding("s", "cycle_sort", "Sort", id="library.sort"),
+        Binding("escape", "clear_filter", "Clear filter", id="library.clear", show=False),
+        Binding("q", "app.quit", "Quit", id="library.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "title"
+        self.query_text = ""
+        self._haystacks: list[str] = []  # folded title + tags (+ text when the worker has folded it)
+        self._text_folded = False
+        self._last: tuple[str, list[int]] | None = None
+
+    @property
+    def docbao(self) -> DocbaoApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("docbao", "bold"), "  library"), id="library-title")
+        yield Input(placeholder="Filter: title, tags or text (ha noi finds Hà Nội)   / to focus, Esc to clear",
+                    id="library-filter")
+        yield ArticleTableHeader(id="library-header")
+        yield ArticleTable(self._build_rows(), id="library-table")
+        yield Static("", id="library-status", markup=False)
+        yield Footer()
+
+    # -- rows ------------------------------------------------------------------------------------------
+    def _build_rows(self) -> list[LibraryRow]:
+        app = self.docbao
+        store = app.store
+        counts = store.counts_by_article()
+        tags = store.tags_by_article()
+        states = store.reading_states()
+        rows = []
+        haystacks = []
+        for a in app.articles:
+            r = states.get(a.id)
+            row = LibraryRow(a.id, a.title, a.words, None, None, counts.get(a.id, 0),
+                             list(tags.get(a.id, ())), bool(r and r.read), str((r and r.opened) or ""))
+            rows.append(row)
+            haystacks.append(fast_fold(a.title + "\n" + " ".join(row.tags)))
+        self._haystacks = haystacks
+        return rows
+
+    @property
+    def table(self) -> ArticleTable:
+        return self.query_one(ArticleTable)
+
+    def on_mount(self) -> None:
+        self._apply(keep=None)
+        self.fill_counts()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self, article_ids: list[str] | None = None) -> None:
+        """Re-read annotation counts, tags and reading state from the store (after the reader closes)."""
+        table = self.table
+        store = self.docbao.store
+        counts = store.counts_by_article()
+        tags = store.tags_by_article()
+        states = store.reading_states()
+        ids = article_ids if article_ids is not None else list(table.index)
+        changed = False
+        for aid in ids:
+            i = table.index.get(aid)
+            if i is None:
+                continue
+            row = table.rows[i]
+            if aid in self.docbao.analysis_counts:
+                row.entities, row.quotes = self.docbao.analysis_counts[aid]
+            r = states.get(aid)
+            new_tags = list(tags.get(aid, ()))
+            new = (counts.get(aid, 0), new_tags, bool(r and r.read), str((r and r.opened) or ""))
+            if new != (row.notes, row.tags, row.read, row.opened):
+                row.notes, row.tags, row.read, row.opened = new
+                art = self.docbao.articles_by_id[aid]
+                base = fast_fold(art.title + "\n" + " ".join(new_tags))
+                self._haystacks[i] = base + ("\n" + fast_fold(art.text) if self._text_folded else "")
+                changed = True
+        if changed:
+            self._last = None
+            self._apply(keep=table.current_id)
+        table.refresh()
+
+    @work(thread=True, exclusive=True, group="library-counts")
+    def fill_counts(self) -> None:
+        """Entity and quote counts from the analysis cache (never computing), and folded texts."""
+        worker = get_current_worker()
+        app = self.docbao
+        analyzer = app.analyzer
+        lexicon = app.call_from_thread(app.store.lexicon)
+        articles = list(app.articles)
+        batch: list[tuple[int, int, int]] = []
+        last = time.monotonic()
+        for i, a in enumerate(articles):
+            if worker.is_cancelled:
+                return
+            try:
+                cached = analyzer.cached(a.text, lexicon, article_id=a.id)
+            except Exception:
+                cached = None
+            if cached is None:
+                batch.append((i, -1, -1))
+            else:
+                quotes = sum(1 for q in cached.quotes if q.kind != "term")
+                batch.append((i, len(cached.entities), quotes))
+            if time.monotonic() - last > 0.1 or i == len(articles) - 1:
+                app.call_from_thread(self._set_counts, batch)
+                batch = []
+                last = time.monotonic()
+        folded = [fast_fold(a.text) for a in articles]
+        if not worker.is_cancelled:
+            app.call_from_thread(self._set_folded_text, folded)
+
+    def _set_counts(self, batch: list[tuple[int, int, int]]) -> None:
+        table = self.table
+        for i, ents, quotes in batch:
+            if i < len(table.rows):
+                table.rows[i].entities = ents
+                table.rows[i].quotes = quotes
+        table.refresh()
+
+    def _set_folded_text(self, folded: list[str]) -> None:
+        for i, f in enumerate(folded):
+            if i < len(self._haystacks):
+                self._haystacks[i] = self._haystacks[i] + "\n" + f
+        self._text_folded = True
+        self._last = None
+        if self.query_text:
+            self._apply(keep=self.table.current_id)
+        self._update_status()
+
+    # -- filter and sort -----------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_text = event.value
+        self._apply(keep=self.table.current_id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def _matches(self, q: str) -> list[int]:
+        words = fast_fold(q).split()
+        if not words:
+            return list(range(len(self._haystacks)))
+        base = None
+        if self._last is not None and q.startswith(self._last[0]) and self._last[0].strip():
+            base = self._last[1]  # typing on: search within the previous matches
+        candidates = base if base is not None else range(len(self._haystacks))
+        hay = self._haystacks
+        return [i for i in candidates if all(w in hay[i] for w in words)]
+
+    def _order(self, indices: list[int]) -> list[int]:
+        rows = self.table.rows
+        if self.sort == "title":
+            titles = [fast_fold(rows[i].title) for i in indices]
+            return [i for _, i in sorted(zip(titles, indices, strict=True))]
+        if self.sort == "opened":
+            return sorted(indices, key=lambda i: rows[i].opened, reverse=True)
+        return sorted(indices, key=lambda i: (-rows[i].notes, fast_fold(rows[i].title)))
+
+    def _apply(self, keep: str | None) -> None:
+        q = self.query_text
+        matches = self._matches(q)
+        self._last = (q, matches)
+        self.table.show(self._order(matches), keep=keep)
+        self.query_one(ArticleTableHeader).sort_key = {"annotations": "notes"}.get(self.sort, self.sort)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        total = len(self.table.rows)
+        shown = len(self.table.view)
+        what = f"{shown} of {total} articles" if self.query_text else f"{total} articles"
+        scope = "titles, tags and text" if self._text_folded else "titles and tags (text still indexing…)"
+        unread = sum(1 for r in self.table.rows if not r.read)
+        msg = f"{what} · {unread} unread · sorted by {SORT_NAMES[self.sort]}"
+        if self.query_text:
+            msg += f" · filter over {scope}"
+        self.query_one("#library-status", Static).update(Content(msg))
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self._apply(keep=self.table.current_id)
+        self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
+
+    def action_cycle_sort(self) -> None:
+        self.set_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+    def action_focus_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_clear_filter(self) -> None:
+        inp = self.query_one(Input)
+        if inp.value:
+            inp.value = ""
+        self.table.focus()
+
+    def set_filter(self, text: str) -> None:
+        self.query_one(Input).value = text
+
+    # -- opening ---------------------------------------------------------------------------------------
+    def on_article_table_opened(self, event: ArticleTable.Opened) -> None:
+        self.docbao.open_article(event.article_id)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        cmds = list(binding_commands(self, self.BINDINGS))
+        cmds += [
+            PaletteCommand(f"Sort by {SORT_NAMES[s]}", "order the library", lambda s=s: self.set_sort(s))
+            for s in SORTS
+        ]
+        cmds.append(PaletteCommand("Open the highlighted article", "Enter",
+                                   self.table.action_open))
+        return cmds
+
+    def keys_help(self) -> list[tuple[str, str]]:
+        return [
+            ("↑ ↓ PgUp PgDn Home End", "move"),
+            ("Enter / double click", "open the article"),
+            ("/", "filter: title, tags and text, accents optional (ha noi finds Hà Nội)"),
+            ("Esc", "clear the filter"),
+            ("s", "sort: title → date opened → annotations"),
+            ("● (first column)", "unread"),
+        ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "app.quit" and isinstance(self.focused, Input))
+
+
+__all__ = ["LibraryScreen", "fast_fold"]
+
