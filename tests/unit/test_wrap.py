@@ -229,10 +229,11 @@ def test_property_lines_rebuild_the_text_and_offsets_round_trip(parts: list[str]
     check_invariants(layout)
     # concatenating the line ranges rebuilds the text minus the break whitespace (spaces, tabs, newlines)
     rebuilt = "".join(lines(layout))
-    assert rebuilt == "".join(text[s:e] for s, e in zip(layout.starts, layout.ends, strict=True))
-    assert rebuilt.replace(" ", "").replace("\t", "") == text.replace(" ", "").replace("\t", "").replace(
-        "\n", ""
-    )
+    gaps = [text[e:s] for e, s in zip(layout.ends, [*layout.starts[1:], len(text)], strict=True)]
+    assert "".join(line + gap for line, gap in zip(lines(layout), gaps, strict=True)) == text
+    assert all(set(gap) <= {" ", "\t", "\n"} for gap in gaps)
+    squeeze = str.maketrans("", "", " \t\n")
+    assert rebuilt.translate(squeeze) == text.translate(squeeze)
     # every grapheme start round-trips through (x, y), and so does the first offset of each gap
     o = 0
     seen = []
@@ -250,3 +251,29 @@ def test_property_lines_rebuild_the_text_and_offsets_round_trip(parts: list[str]
         assert layout.prev_boundary(nxt) == o
         o = nxt
     assert seen == sorted(set(seen))
+
+
+class _SlowLayout(WrapLayout):
+    _force_slow = True
+
+
+_uniform_alphabet = st.sampled_from([*"abcđưữ ", "  ", "   ", "\n", "中", "文", "한", "x" * 9, "“", "—", "👍"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(_uniform_alphabet, max_size=80), width=st.integers(min_value=1, max_value=30))
+def test_property_fast_paths_wrap_exactly_like_the_grapheme_path(parts: list[str], width: int) -> None:
+    text = "".join(parts)
+    fast, slow = WrapLayout(text, width), _SlowLayout(text, width)
+    assert (fast.starts, fast.ends, fast.widths) == (slow.starts, slow.ends, slow.widths)
+
+
+def test_cjk_half_megabyte_lays_out_fast() -> None:
+    import time
+
+    text = "中文字符测试，这是一个很长的句子。 " * 28_000
+    t0 = time.perf_counter()
+    layout = WrapLayout(text, 96)
+    elapsed = time.perf_counter() - t0
+    assert all(w <= 96 for w in layout.widths)
+    assert elapsed < 0.3, elapsed

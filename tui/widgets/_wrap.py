@@ -27,6 +27,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from rich.cells import cell_len, get_character_cell_size
 
@@ -116,6 +117,24 @@ def _char_kind(ch: str) -> int:
     return 0
 
 
+class _WidthTable(dict[int, str]):
+    """str.translate table: a code point → chr(its width) when it is a grapheme on its own one or two
+    cells wide, else "\x00" (marks, format characters, tabs, controls: the grapheme-by-grapheme path)."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        value = "\x00"
+        if _char_kind(ch) == 0:
+            width = cell_len(ch)
+            if width in (1, 2):
+                value = chr(width)
+        self[cp] = value
+        return value
+
+
+_WIDTHS = _WidthTable()
+
+
 def _control_picture(ch: str) -> str:
     cp = ord(ch)
     if cp < 0x20:
@@ -175,6 +194,8 @@ def graphemes(text: str, start: int, end: int) -> list[Grapheme]:
 class WrapLayout:
     """The visual lines of ``text`` wrapped to ``width`` cells. Immutable once built."""
 
+    _force_slow = False  # tests: wrap every paragraph grapheme by grapheme, to compare the fast paths
+
     def __init__(self, text: str, width: int) -> None:
         self.text = text
         self.width = max(1, width)
@@ -196,7 +217,7 @@ class WrapLayout:
             pe = n if nl < 0 else nl
             if pe == pos:
                 self._add(pos, pos, 0, False)
-            elif not_simple(text, pos, pe) is None:
+            elif not_simple(text, pos, pe) is None and not self._force_slow:
                 self._wrap_simple(pos, pe)
             else:
                 self._wrap_complex(pos, pe)
@@ -234,8 +255,48 @@ class WrapLayout:
                 return
         add(s, pe, pe - s, False)
 
+    def _wrap_uniform(self, s: int, pe: int, widths: bytes) -> None:
+        """Every code point is a grapheme of width 1 or 2 (e.g. CJK): wrap with cumulative widths."""
+        text, w = self.text, self.width
+        add = self._add
+        cum = [0, *accumulate(widths)]  # cum[k]: width of text[s : s + k]
+        n = pe - s
+        i = 0
+        while True:
+            base = cum[i]
+            if cum[n] - base <= w:
+                add(s + i, pe, cum[n] - base, True)
+                return
+            j = bisect_right(cum, base + w, i, n + 1) - 1  # text[s+i : s+j] fits, text[s+j] does not
+            lim = s + j
+            p = lim if text[lim] == " " else text.rfind(" ", s + i + 1, lim)
+            end = p
+            if p > s + i:
+                while end > s + i and text[end - 1] == " ":
+                    end -= 1
+            if p <= s + i or end == s + i:
+                if j == i:  # one character wider than the line
+                    j = i + 1
+                add(s + i, s + j, cum[j] - base, True)
+                i = j
+                if i >= n:
+                    return
+                continue
+            add(s + i, end, cum[end - s] - base, True)
+            k = p + 1 - s
+            while k < n and text[s + k] == " ":
+                k += 1
+            if k == n:
+                return
+            i = k
+
     def _wrap_complex(self, s: int, pe: int) -> None:
         text, w = self.text, self.width
+        if not self._force_slow:
+            widths = text[s:pe].translate(_WIDTHS)
+            if "\x00" not in widths:
+                self._wrap_uniform(s, pe, widths.encode("latin-1"))
+                return
         gs: list[tuple[int, int, bool]] = []  # (offset, width, is_space)
         for a, b in iter_graphemes(text, s, pe):
             ch = text[a]
