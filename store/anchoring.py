@@ -146,7 +146,7 @@ def _fuzzy_search(text: str, target: Target) -> tuple[int, int] | None:
                 continue
             al = fuzz.partial_ratio_alignment(exact, text[lo:hi], score_cutoff=FUZZY_THRESHOLD)
             if al is not None and al.dest_end > al.dest_start:
-                a, b = _refine(text, lo + al.dest_start, lo + al.dest_end, target)
+                a, b = _tighten(text, *_refine(text, lo + al.dest_start, lo + al.dest_end, target), exact)
                 score = fuzz.ratio(exact, text[a:b])
                 if score >= FUZZY_THRESHOLD:
                     candidates.append((score + context_score(text, a, b, target) / 8, a, b))
@@ -171,4 +171,22 @@ def _refine(text: str, a: int, b: int, target: Target) -> tuple[int, int]:
         q = text.find(tail, max(a + 1, b - slack), min(len(text), b + slack + k))
         if q > a:
             b = q
+    return a, b
+
+
+def _tighten(text: str, a: int, b: int, exact: str, reach: int = 8) -> tuple[int, int]:
+    """Move each end of an approximate match by up to ``reach`` characters to where it best matches ``exact``
+    (rapidfuzz's window has the quote's old length, the edited span may be shorter or longer)."""
+    best = (fuzz.ratio(exact, text[a:b]), 0, 0, a, b)
+    for i in range(max(0, a - reach), min(b, a + reach + 1)):
+        for j in range(max(i + 1, b - reach), min(len(text), b + reach) + 1):
+            score = fuzz.ratio(exact, text[i:j])
+            key = (score, -abs((j - i) - len(exact)), -(abs(i - a) + abs(j - b)), i, j)
+            if key[:3] > best[:3]:
+                best = key
+    _, _, _, a, b = best
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
     return a, b

@@ -342,7 +342,7 @@ def _req(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where:
     return value
 
 
-def _time(obj: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+def _time(obj: Mapping[str, Any], key: str, where: str, default: Any = ...) -> str:
     value = _req(obj, key, str, where, default=default)
     try:
         parse_time(value)

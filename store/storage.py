@@ -154,6 +154,7 @@ class SafeStorage(Storage):
         self.durable = durable  # fsync file and folder (tests of logic alone may turn it off)
         self._data: Data | None = None
         self._sig: tuple[int, int, int, int] | None = None
+        self._read_sig: tuple[int, int, int, int] | None = None  # the file as of the last plain read()
         self._held_fd: int | None = None  # keeps the inode of the cached file alive (see module doc)
         self._lock_fd: int | None = None
         self._rlock = threading.RLock()
@@ -175,6 +176,7 @@ class SafeStorage(Storage):
         with self._rlock:
             if self._depth == 0:
                 self._refresh()
+                self._read_sig = self._sig
             return self._data
 
     def write(self, data: Data) -> None:
@@ -185,7 +187,7 @@ class SafeStorage(Storage):
                 return
             # A write outside a transaction: only safe if nobody changed the file since our read.
             with self.transaction():
-                if self._data is not data and self._data is not None and self.path is not None:
+                if self.path is not None and self._sig != self._read_sig:
                     raise StoreError(f"{self.path}: changed by another process meanwhile; nothing was "
                                      f"written, try again")
                 self._data = data

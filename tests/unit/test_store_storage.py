@@ -1,0 +1,257 @@
+"""SafeStorage: the file on disk, bad files refused untouched, failed writes leave the old file intact."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import store.storage as storage_mod
+from store.annotations import AnnotationStore, StoreError
+from store.articles import from_text
+from store.storage import SCHEMA_VERSION, SafeStorage
+
+TEXT = "Tổng thống Nga Vladimir Putin đã gặp ông Lukashenko tại Minsk hôm thứ Sáu."
+
+
+@pytest.fixture
+def article():
+    return from_text(TEXT, title="Putin gặp Lukashenko", name="a.txt")
+
+
+def test_file_is_utf8_json_with_meta_and_no_escapes(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    assert not db.exists()  # opening creates nothing; the first write does
+    store.add(article, 15, 29, tags=["chính trị"], note="Tổng thống")
+    raw = db.read_bytes()
+    assert "chính trị".encode() in raw and b"\\u" not in raw
+    data = json.loads(raw)
+    assert next(iter(data["meta"].values())) == {"app": "docbao", "schema_version": SCHEMA_VERSION}
+    assert len(data["annotations"]) == 1
+    # one document per line: readable and diffable
+    assert all(len(line) < 2000 for line in raw.decode().splitlines())
+
+
+def test_no_temp_files_left_and_lock_is_a_sidecar(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    for _ in range(3):
+        store.add(article)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.lock"]
+
+
+def test_stale_temp_files_of_a_killed_writer_are_removed(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    stale = tmp_path / ".db.json.12345.deadbeef.tmp"
+    stale.write_text('{"half": ')
+    AnnotationStore.open(db).add(article)
+    assert not stale.exists()
+
+
+def test_write_replaces_the_file_atomically(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    store.add(article)
+    ino = db.stat().st_ino
+    store.add(article)
+    assert db.stat().st_ino != ino  # a new file was renamed over the old one, not rewritten in place
+
+
+def test_symlinked_database_stays_a_symlink(tmp_path: Path, article) -> None:
+    real = tmp_path / "real" / "db.json"
+    real.parent.mkdir()
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    AnnotationStore.open(link).add(article)
+    assert link.is_symlink() and real.is_file()
+    assert len(AnnotationStore.open(real).all()) == 1
+
+
+def test_creates_missing_folders_on_first_write(tmp_path: Path, article) -> None:
+    db = tmp_path / "a" / "b" / "db.json"
+    AnnotationStore.open(db).add(article)
+    assert db.is_file()
+
+
+def test_default_path_comes_from_docbao_db(tmp_path: Path, monkeypatch, article) -> None:
+    monkeypatch.setenv("DOCBAO_DB", str(tmp_path / "env.json"))
+    store = AnnotationStore.open()
+    assert store.path == (tmp_path / "env.json").resolve()
+    store.add(article)
+    assert (tmp_path / "env.json").is_file()
+
+
+BAD_FILES = {
+    "corrupt": b'{"meta": {"1": {"app": "docbao", "schema_version": 1}}, "annotations": {"1": {"id": ]}}',
+    "truncated": (b'{\n"meta": {\n"1": {"app": "docbao", "schema_version": 1}\n},\n'
+                  b'"annotations": {\n"1": {"id": "x", "ar'),
+    "empty": b"",
+    "whitespace": b"  \n",
+    "not json": "Đây không phải JSON.\n".encode(),
+    "binary": bytes(range(256)),
+    "not an object": b"[1, 2, 3]",
+    "foreign tinydb": b'{"_default": {"1": {"name": "x"}}}',
+    "not a table": b'{"meta": {"1": {"app": "docbao", "schema_version": 1}}, "annotations": [1, 2]}',
+    "bad doc id": b'{"meta": {"1": {"app": "docbao", "schema_version": 1}}, "annotations": {"x": {}}}',
+    "newer schema": json.dumps({"meta": {"1": {"app": "docbao", "schema_version": SCHEMA_VERSION + 1}},
+                                "annotations": {}}).encode(),
+    "bad schema": b'{"meta": {"1": {"app": "docbao", "schema_version": "1"}}}',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_file_clear_error_and_byte_identical(tmp_path: Path, kind: str, article) -> None:
+    db = tmp_path / "db.json"
+    db.write_bytes(BAD_FILES[kind])
+    before = db.read_bytes(), db.stat().st_mtime_ns, db.stat().st_ino
+    with pytest.raises(StoreError) as info:
+        AnnotationStore.open(db)
+    msg = str(info.value)
+    assert str(db) in msg and "\n" not in msg
+    assert "untouched" in msg and ("--db" in msg or "move it aside" in msg)
+    if kind == "newer schema":
+        assert "newer docbao" in msg and "upgrade" in msg
+    assert (db.read_bytes(), db.stat().st_mtime_ns, db.stat().st_ino) == before
+
+
+def test_file_damaged_after_open_is_refused_not_overwritten(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    store.add(article)
+    db.write_bytes(b'{"meta": ')  # another program breaks the file while we are running
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="not valid JSON"):
+        store.add(article)
+    with pytest.raises(StoreError):
+        store.all()
+    assert db.read_bytes() == before
+
+
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not a file"):
+        AnnotationStore.open(tmp_path)
+
+
+def _fail_with(code: int, where: str):
+    def fake(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    return where, fake
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EIO])
+@pytest.mark.parametrize("where", ["_os_write", "_os_fsync", "_os_replace"])
+def test_failed_write_clear_error_old_file_intact(tmp_path: Path, monkeypatch, article, code, where) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    kept = store.add(article, tags=["giữ"])
+    before = db.read_bytes()
+    monkeypatch.setattr(storage_mod, where, _fail_with(code, where)[1])
+    with pytest.raises(StoreError) as info:
+        store.add(article, tags=["mất"])
+    msg = str(info.value)
+    assert str(db) in msg and "intact" in msg and "\n" not in msg
+    if code == errno.ENOSPC:
+        assert "disk is full" in msg
+    if code == errno.EACCES:
+        assert "permission denied" in msg
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    # the store forgot the failed write and goes on working once the disk is fine again
+    assert [a.id for a in store.all()] == [kept.id]
+    monkeypatch.undo()
+    store.add(article, tags=["sau"])
+    assert sorted(t for a in AnnotationStore.open(db).all() for t in a.tags) == ["giữ", "sau"]
+
+
+def test_permission_error_creating_temp_file(tmp_path: Path, monkeypatch, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    store.add(article)
+    before = db.read_bytes()
+    real_open = os.open
+
+    def refuse(path, flags, *args, **kwargs):
+        if str(path).endswith(".tmp"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(storage_mod.os, "open", refuse)
+    with pytest.raises(StoreError, match="permission denied"):
+        store.add(article)
+    monkeypatch.undo()
+    assert db.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder(tmp_path: Path, article) -> None:  # pragma: no cover - CI runs as root here
+    db = tmp_path / "ro" / "db.json"
+    store = AnnotationStore.open(db)
+    store.add(article)
+    before = db.read_bytes()
+    db.parent.chmod(0o555)
+    try:
+        with pytest.raises(StoreError, match="permission denied"):
+            store.add(article)
+        assert db.read_bytes() == before
+        assert len(AnnotationStore.open(db).all()) == 1  # reading a read-only database works
+    finally:
+        db.parent.chmod(0o755)
+
+
+def test_unchanged_file_is_not_reparsed(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    store.add(article)
+    loads = store.storage.loads
+    for _ in range(5):
+        store.all()
+        store.add(article)
+    assert store.storage.loads == loads
+    other = AnnotationStore.open(db)
+    other.add(article)
+    store.all()
+    assert store.storage.loads == loads + 1
+
+
+def test_writes_are_buffered_into_one_per_call(tmp_path: Path, article) -> None:
+    store = AnnotationStore.open(tmp_path / "db.json")
+    ann = store.add(article)
+    writes = store.storage.writes
+    store.update(ann.id, tags=["a"])  # remove + insert in TinyDB: one file write
+    assert store.storage.writes == writes + 1
+    store.update(ann.id, tags=["a"])  # no change: no write
+    assert store.storage.writes == writes + 1
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path, article) -> None:
+    for store in (AnnotationStore.open(tmp_path / "db.json"), AnnotationStore.in_memory()):
+        first = store.add(article)
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add(article)
+            raise RuntimeError("boom")
+        assert [a.id for a in store.all()] == [first.id]
+
+
+def test_lone_surrogate_survives(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    ann = AnnotationStore.open(db).add(article, note="x\ud800y")
+    assert AnnotationStore.open(db).get(ann.id).note == "x\ud800y"
+    db.read_bytes().decode("utf-8")  # still valid UTF-8
+
+
+def test_storage_direct_write_outside_transaction_detects_conflict(tmp_path: Path) -> None:
+    db = tmp_path / "db.json"
+    a = SafeStorage(db)
+    a.write({"t": {"1": {"x": 1}}})
+    data = a.read()
+    b = SafeStorage(db)
+    b.write({**b.read(), "t": {"1": {"x": 2}}})
+    data["t"] = {"1": {"x": 3}}
+    with pytest.raises(StoreError, match="another process"):
+        a.write(data)
+    assert SafeStorage(db).read()["t"] == {"1": {"x": 2}}
