@@ -183,6 +183,14 @@ def iter_graphemes(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         i = j
 
 
+def _is_grapheme_start(text: str, i: int) -> bool:
+    """True when ``i`` surely starts a grapheme (what iter_graphemes would yield from any earlier start)."""
+    kind = _char_kind(text[i])
+    if kind in (3, 4):
+        return True
+    return kind == 0 and (i == 0 or text[i - 1] != "\u200d")
+
+
 def graphemes(text: str, start: int, end: int) -> list[Grapheme]:
     out: list[Grapheme] = []
     for a, b in iter_graphemes(text, start, end):
@@ -255,12 +263,46 @@ class WrapLayout:
                 return
         add(s, pe, pe - s, False)
 
-    def _wrap_uniform(self, s: int, pe: int, widths: bytes) -> None:
-        """Every code point is a grapheme of width 1 or 2 (e.g. CJK): wrap with cumulative widths."""
+    def _cluster_widths(self, s: int, pe: int, table: str) -> tuple[list[int], set[int]]:
+        """Per code point of text[s:pe]: the width of the grapheme it starts, 0 inside a grapheme; and
+        the (relative) positions inside graphemes. Only the characters around the specials (marked
+        "\x00" in ``table``) are segmented grapheme by grapheme."""
+        text = self.text
+        widths = list(table.encode("latin-1"))
+        inside: set[int] = set()
+        done = 0
+        n = pe - s
+        find = table.find
+        q = find("\x00")
+        while q >= 0:
+            if q >= done:
+                r = q  # back up to a certain grapheme start
+                while r > 0 and not _is_grapheme_start(text, s + r):
+                    r -= 1
+                for ga, gb in iter_graphemes(text, s + r, pe):
+                    widths[ga - s] = render_cluster(text[ga:gb])[1]
+                    for k in range(ga - s + 1, gb - s):
+                        widths[k] = 0
+                        inside.add(k)
+                    done = gb - s
+                    if done > q and (done >= n or (table[done] != "\x00" and text[gb - 1] != "\u200d")):
+                        break
+            q = find("\x00", max(q + 1, done))
+        return widths, inside
+
+    def _wrap_widths(self, s: int, pe: int, widths: list[int] | bytes, inside: set[int]) -> None:
+        """Greedy wrap with per-code-point widths (cumulated, then bisected per line)."""
         text, w = self.text, self.width
         add = self._add
         cum = [0, *accumulate(widths)]  # cum[k]: width of text[s : s + k]
         n = pe - s
+
+        rfind = text.rfind
+        has_tab = text.find("\t", s, pe) >= 0
+
+        def breakable(k: int) -> bool:  # relative position k is a one-character space grapheme
+            return text[s + k] in " \t" and k not in inside and (k + 1 not in inside)
+
         i = 0
         while True:
             base = cum[i]
@@ -268,23 +310,35 @@ class WrapLayout:
                 add(s + i, pe, cum[n] - base, True)
                 return
             j = bisect_right(cum, base + w, i, n + 1) - 1  # text[s+i : s+j] fits, text[s+j] does not
-            lim = s + j
-            p = lim if text[lim] == " " else text.rfind(" ", s + i + 1, lim)
+            if breakable(j):
+                p = j
+            else:  # the last one-character space grapheme in (i, j)
+                p, hi = -1, s + j
+                while True:
+                    found = max(rfind(" ", s + i + 1, hi), rfind("\t", s + i + 1, hi) if has_tab else -1)
+                    if found < 0:
+                        break
+                    if breakable(found - s):
+                        p = found - s
+                        break
+                    hi = found
             end = p
-            if p > s + i:
-                while end > s + i and text[end - 1] == " ":
+            if p > i:
+                while end > i and breakable(end - 1):
                     end -= 1
-            if p <= s + i or end == s + i:
-                if j == i:  # one character wider than the line
+            if p <= i or end == i:
+                if j == i:  # one grapheme wider than the line
                     j = i + 1
+                    while j < n and j in inside:
+                        j += 1
                 add(s + i, s + j, cum[j] - base, True)
                 i = j
                 if i >= n:
                     return
                 continue
-            add(s + i, end, cum[end - s] - base, True)
-            k = p + 1 - s
-            while k < n and text[s + k] == " ":
+            add(s + i, s + end, cum[end] - base, True)
+            k = p + 1
+            while k < n and breakable(k):
                 k += 1
             if k == n:
                 return
@@ -293,10 +347,13 @@ class WrapLayout:
     def _wrap_complex(self, s: int, pe: int) -> None:
         text, w = self.text, self.width
         if not self._force_slow:
-            widths = text[s:pe].translate(_WIDTHS)
-            if "\x00" not in widths:
-                self._wrap_uniform(s, pe, widths.encode("latin-1"))
-                return
+            table = text[s:pe].translate(_WIDTHS)
+            if "\x00" not in table:
+                self._wrap_widths(s, pe, table.encode("latin-1"), set())
+            else:
+                widths, inside = self._cluster_widths(s, pe, table)
+                self._wrap_widths(s, pe, widths, inside)
+            return
         gs: list[tuple[int, int, bool]] = []  # (offset, width, is_space)
         for a, b in iter_graphemes(text, s, pe):
             ch = text[a]
