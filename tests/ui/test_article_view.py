@@ -389,3 +389,21 @@ async def test_light_theme_changes_span_colours() -> None:
         await pilot.pause()
         assert style_at(view, 1).color != dark_per
         assert style_at(view, 5).bgcolor != dark_quote
+
+
+async def test_jump_requested_before_layout_is_centred_once_the_size_is_known() -> None:
+    class Early(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ArticleView()
+
+        def on_mount(self) -> None:  # the view has no size yet: the reader restores a position here
+            view = self.query_one(ArticleView)
+            view.set_text(LONG)
+            view.move_cursor(LONG.index("Đoạn 40"), center=True)
+
+    app = Early()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        row = view.offset_to_xy(view.cursor)[1] - round(view.scroll_y)
+        assert abs(row - view.scrollable_content_region.height // 2) <= 1

@@ -209,6 +209,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._anchor_on_drag = 0
         self._keep_anchor = False
+        self._pending_center = False
         self._styles: SpanStyles | None = None
         self._gen = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -261,7 +262,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         total = self._content_width()
-        if total <= 0:
+        laid_out = total > 0
+        if not laid_out:
             total = 80
         pad_left, text_width = self._geometry(total)
         layout = self._layout
@@ -271,14 +273,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._gen += 1
         self._strips.clear()
         if self.is_mounted:
-            self._total_width = total
+            self._total_width = total if laid_out else 0
             self.virtual_size = Size(total, self._layout.line_count)
             self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._content_width() != self._total_width or self._layout is None:
             self._relayout()
-            self._scroll_to_cursor(center=False)
+        center, self._pending_center = self._pending_center, False
+        self.call_after_refresh(self._scroll_to_cursor, center=center)
 
     def watch_max_text_width(self) -> None:
         self._relayout()
@@ -460,7 +463,9 @@ class ArticleView(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height) if self.is_mounted else 1
 
     def _scroll_to_cursor(self, *, center: bool) -> None:
-        if not self.is_mounted:
+        if not self.is_mounted or self.scrollable_content_region.height <= 0 or self._total_width <= 0:
+            # not laid out yet: scroll once the size is known (on_resize)
+            self._pending_center = self._pending_center or center
             return
         _x, y = self._ensure_layout().offset_to_xy(self.cursor)
         height = self._viewport_height()
