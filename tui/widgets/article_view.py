@@ -210,6 +210,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._anchor_on_drag = 0
         self._keep_anchor = False
         self._pending_center = False
+        self._base_style: Style | None = None
         self._styles: SpanStyles | None = None
         self._gen = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -641,19 +642,23 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _theme_changed(self) -> None:
         self._styles = None
+        self._base_style = None
         self._gen += 1
         self._strips.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._gen += 1
         self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         layout = self._ensure_layout()
-        base = self.rich_style
+        base = self._base_style
+        if base is None:  # self.rich_style costs ~0.1 ms: once per style change, not once per line
+            base = self._base_style = self.rich_style
         line = y + round(self.scroll_y)
         if line >= layout.line_count or width <= 0:
             return Strip.blank(width, base)
