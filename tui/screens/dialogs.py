@@ -326,6 +326,7 @@ class CorrectionsScreen(ModalScreen[bool]):
             label = c.label or "not an entity"
             ol.add_option(Option(Content.assemble(Content(c.surface), (f"  → {label}", "bold"),
                                                   (f"  ({scope})", "dim")), id=str(c.id)))
+        ol.highlighted = 0
 
     def action_undo(self) -> None:
         app: DocbaoApp = self.app  # type: ignore[assignment]

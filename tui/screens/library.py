@@ -45,6 +45,15 @@ def fast_fold(text: str) -> str:
     return text.translate(_FAST_FOLD).casefold()
 
 
+def _haystack(title: str, tags: list[str]) -> str:
+    return " ".join(fast_fold(title).split()) + "\n" + "\n".join(" ".join(fast_fold(t).split()) for t in tags)
+
+
+def _fold_body(text: str) -> str:
+    """Folded, with runs of white space (line breaks too) as one space, so a phrase matches across lines."""
+    return " ".join(fast_fold(text).split())
+
+
 class LibraryScreen(Screen[None]):
     """The articles docbao has open."""
 
@@ -91,7 +100,7 @@ class LibraryScreen(Screen[None]):
             row = LibraryRow(a.id, a.title, a.words, None, None, counts.get(a.id, 0),
                              list(tags.get(a.id, ())), bool(r and r.read), str((r and r.opened) or ""))
             rows.append(row)
-            haystacks.append(fast_fold(a.title + "\n" + " ".join(row.tags)))
+            haystacks.append(_haystack(a.title, row.tags))
         self._haystacks = haystacks
         return rows
 
@@ -128,8 +137,8 @@ class LibraryScreen(Screen[None]):
             if new != (row.notes, row.tags, row.read, row.opened):
                 row.notes, row.tags, row.read, row.opened = new
                 art = self.docbao.articles_by_id[aid]
-                base = fast_fold(art.title + "\n" + " ".join(new_tags))
-                self._haystacks[i] = base + ("\n" + fast_fold(art.text) if self._text_folded else "")
+                base = _haystack(art.title, new_tags)
+                self._haystacks[i] = base + ("\n" + _fold_body(art.text) if self._text_folded else "")
                 changed = True
         if changed:
             self._last = None
@@ -162,7 +171,7 @@ class LibraryScreen(Screen[None]):
                 app.call_from_thread(self._set_counts, batch)
                 batch = []
                 last = time.monotonic()
-        folded = [fast_fold(a.text) for a in articles]
+        folded = [_fold_body(a.text) for a in articles]
         if not worker.is_cancelled:
             app.call_from_thread(self._set_folded_text, folded)
 
@@ -195,15 +204,16 @@ class LibraryScreen(Screen[None]):
         self.table.focus()
 
     def _matches(self, q: str) -> list[int]:
-        words = fast_fold(q).split()
-        if not words:
+        # The query is a phrase ("ha noi" must not match "hai ... nói"), spaces collapsed, accents optional.
+        phrase = " ".join(fast_fold(q).split())
+        if not phrase:
             return list(range(len(self._haystacks)))
         base = None
         if self._last is not None and q.startswith(self._last[0]) and self._last[0].strip():
             base = self._last[1]  # typing on: search within the previous matches
         candidates = base if base is not None else range(len(self._haystacks))
         hay = self._haystacks
-        return [i for i in candidates if all(w in hay[i] for w in words)]
+        return [i for i in candidates if phrase in hay[i]]
 
     def _order(self, indices: list[int]) -> list[int]:
         rows = self.table.rows

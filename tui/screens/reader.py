@@ -116,6 +116,8 @@ class ReaderScreen(Screen[None]):
         self.generation = 0
         self._hidden: set[str] = set()
         self._cycle: dict[str, int] = {}
+        self._ready = False  # cursor moves before this are the app's own (restoring the position)
+        self._auto_read_done = False
 
     @property
     def docbao(self) -> DocbaoApp:
@@ -166,7 +168,12 @@ class ReaderScreen(Screen[None]):
         self.panel.set_entities([])
         self.panel.set_quotes([])
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.call_after_refresh(self.reanalyse)
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        self._ready = True
+        self._update_info()
+        self.reanalyse()
 
     def _theme_changed(self, _theme: object) -> None:
         legend = self.query_one(Legend)
@@ -196,15 +203,16 @@ class ReaderScreen(Screen[None]):
                 self.post_message(AnalysisUpdate(generation, cached, False))
                 return
             last: Analysis | None = None
+            partial = False
             for result in analyzer.analyze_progressive(article.text, lexicon, article_id=article.id,
                                                        first=first):
                 if worker.is_cancelled:
                     return
-                if last is not None:
-                    self.post_message(AnalysisUpdate(generation, last, True))
+                partial = bool(result.meta.get("partial"))
+                self.post_message(AnalysisUpdate(generation, result, partial))
                 last = result
-            if last is not None and not worker.is_cancelled:
-                self.post_message(AnalysisUpdate(generation, last, False))
+            if last is not None and partial and not worker.is_cancelled:
+                self.post_message(AnalysisUpdate(generation, last, False))  # no full result came: done
 
         try:
             self.docbao.runner.submit(job).result()
@@ -324,12 +332,17 @@ class ReaderScreen(Screen[None]):
 
     def on_article_view_cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self._update_info()
+        if not self._ready or self._auto_read_done:
+            return
         try:
             end = self.view.visible_range()[1]
         except Exception:
             return
-        if end >= len(self.article.text) and not self._read:
-            self._set_read(True, quiet=True)
+        if end >= len(self.article.text):
+            # The reader moved to where the end is on screen: read (once per opening; m undoes it).
+            self._auto_read_done = True
+            if not self._read:
+                self._set_read(True, quiet=True)
 
     def _update_info(self) -> None:
         view = self.view
@@ -387,6 +400,7 @@ class ReaderScreen(Screen[None]):
         self.save_reading()
 
     def action_toggle_read(self) -> None:
+        self._auto_read_done = True
         self._set_read(not self._read)
 
     def action_back(self) -> None:

@@ -1,0 +1,214 @@
+"""The reader: highlights, progressive analysis, moving and selecting, jumping, toggles, side panel, reading
+state, corrections."""
+
+from __future__ import annotations
+
+import threading
+
+from tests.ui.conftest import TEXT, FakeAnalyzer, open_reader, settle
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.panels import AnalysisStatus, Legend
+
+
+async def test_highlights_arrive_partial_then_full(make_app, analyzer) -> None:
+    gate = threading.Event()
+    analyzer.gate = gate
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lib = app.screen
+        lib.table.move_to(next(r.article_id for r in lib.table.rows if "Putin" in r.title))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.view.spans)
+        reader = app.screen
+        # the visible part first: only first-line entities, no quotes yet; the spinner says so
+        kinds = {s.kind for s in reader.view.spans}
+        assert kinds <= {"PER", "LOC"}
+        assert not reader.analysed
+        assert reader.query_one(AnalysisStatus).busy
+        # keys stay responsive while the rest is analysed
+        before = reader.view.cursor
+        await pilot.press("right", "right", "down")
+        assert reader.view.cursor != before
+        gate.set()
+        await settle(pilot, lambda: reader.analysed)
+        kinds = {s.kind for s in reader.view.spans}
+        assert {"PER", "LOC", "ORG", "MISC", "quote", "quote-indirect", "speaker"} <= kinds
+        assert not reader.query_one(AnalysisStatus).busy
+        assert "10 entities · 2 quotes" in str(reader.query_one(AnalysisStatus).render())
+        # the visible range was asked for first
+        assert analyzer.firsts and analyzer.firsts[0][1] > 0
+
+
+async def test_analysis_runs_on_one_thread_and_warms_once(make_app, analyzer) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_reader(pilot)
+        await pilot.press("escape")
+        await open_reader(pilot)
+    assert analyzer.threads == {"docbao-analysis"}
+    assert analyzer.warmed == 1
+
+
+async def test_cached_analysis_is_used(make_app, analyzer) -> None:
+    from tests.ui.conftest import analysis_of
+
+    analyzer.cache[TEXT] = analysis_of()
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        assert len(reader.analysis.entities) == 10
+    assert analyzer.firsts == []  # never analysed: the cache answered
+
+
+async def test_analysis_failure_is_reported_not_fatal(make_app) -> None:
+    app = make_app(analyzer=FakeAnalyzer(fail=True))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        lib = app.screen
+        lib.table.move_to(next(r.article_id for r in lib.table.rows if "Putin" in r.title))
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen)
+                     and not app.screen.query_one(AnalysisStatus).busy)
+        assert any("analysis failed" in n.message.lower() for n in app._notifications)
+        await pilot.press("right")  # still usable
+        assert app.screen.view.cursor == 1
+
+
+async def test_move_and_select_by_keyboard(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        await pilot.press("ctrl+right")
+        word_end = view.cursor
+        assert TEXT[:word_end].strip() == "Ông"
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        assert view.selection == (word_end, word_end + 3)
+        assert "selected 3 characters" in str(reader.query_one("#reader-info").render())
+        await pilot.press("escape")  # clears the selection first, stays in the reader
+        assert view.selection is None
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("v", "right", "right")
+        assert view.selection is not None
+        await pilot.press("ctrl+down")  # paragraph jump
+        assert view.cursor >= TEXT.index("\n")
+
+
+async def test_n_and_N_jump_between_spans(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        starts = sorted({s.start for s in view.spans if s.kind in
+                         ("PER", "LOC", "ORG", "MISC", "quote", "quote-indirect", "annotation")})
+        await pilot.press("n")
+        assert view.cursor == starts[0] or view.cursor == starts[1]
+        first = view.cursor
+        await pilot.press("n")
+        assert view.cursor > first
+        await pilot.press("N")
+        assert view.cursor == first
+
+
+async def test_toggle_a_kind_hides_it_and_n_skips_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        await pilot.press("1")
+        assert "PER" in view.hidden_kinds
+        assert "PER" in reader.query_one(Legend).hidden
+        for _ in range(12):
+            await pilot.press("n")
+            assert all(s.kind != "PER" for s in view.spans_at(view.cursor) if s.start == view.cursor)
+        await pilot.press("5")
+        assert {"quote", "quote-indirect"} <= view.hidden_kinds
+        await pilot.press("1", "5")
+        assert not view.hidden_kinds
+
+
+async def test_side_panel_entities_cycle_and_quotes_jump(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        view = reader.view
+        await pilot.press("E")
+        ol = reader.query_one("#entities-list")
+        assert ol.has_focus
+        # highlight "Lukashenko" (2 occurrences) and press Enter twice: first then second occurrence
+        idx = next(i for i in range(ol.option_count) if (ol.get_option_at_index(i).id or "").endswith(":Lukashenko"))
+        ol.highlighted = idx
+        await pilot.press("enter")
+        first = TEXT.index("Lukashenko")
+        assert view.cursor == first
+        await pilot.press("enter")
+        assert view.cursor == TEXT.index("Lukashenko", first + 1)
+        await pilot.press("enter")
+        assert view.cursor == first  # cycles
+        await pilot.press("Q")
+        ql = reader.query_one("#quotes-list")
+        assert ql.has_focus
+        ql.highlighted = 0
+        await pilot.press("enter")
+        assert view.cursor == TEXT.index("Phương Tây")
+        await pilot.press("p")
+        assert not reader.panel.display
+        assert view.has_focus
+
+
+async def test_reading_position_and_read_flag_are_remembered(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        aid = reader.article.id
+        reader.view.move_cursor(120)
+        await settle(pilot)
+        # the whole (short) article is on screen and the reader moved: read; m toggles
+        assert store.reading(aid).read
+        await pilot.press("m")
+        assert not store.reading(aid).read
+        await pilot.press("m")
+        await pilot.press("q")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        state = store.reading(aid)
+        assert state.position == 120
+        assert state.read
+        reader = await open_reader(pilot)
+        assert reader.view.cursor == 120
+
+
+async def test_quit_saves_the_position(make_app, store) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        reader.view.move_cursor(77)
+        await pilot.press("ctrl+q")
+    assert store.reading(reader.article.id).position == 77
+
+
+async def test_correct_an_entity_relabels_and_reanalyses(make_app, store, analyzer) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        reader.go_to(TEXT.index("Oreshnik"))
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        ol = dialog.query_one("#labels")
+        ol.highlighted = 4  # not an entity
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.analysed
+                     and len(analyzer.lexicons) >= 2)
+        (c,) = store.corrections()
+        assert (c.surface, c.label, c.scope) == ("Oreshnik", None, "global")
+        assert analyzer.lexicons[-1] is not None and analyzer.lexicons[-1].entries
+        assert all(e.text != "Oreshnik" for e in app.screen.analysis.entities)
+        # and the palette's corrections list undoes it
+        app.action_corrections()
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert store.corrections() == []
