@@ -437,20 +437,31 @@ class AnnotationStore:
         unchanged: list[str] = []
         c_counts = Counter[str]()
         with self.transaction():
-            existing = {d.get("id"): d for d in self._docs(ANNOTATIONS)}
+            existing: dict[Any, Document] = {d.get("id"): d for d in self._docs(ANNOTATIONS)}
+            new_docs: dict[str, dict[str, Any]] = {}
+            replaced: dict[int, dict[str, Any]] = {}
             for ann in annotations:
                 doc = annotation_doc(ann)
                 old = existing.get(ann.id)
-                if old is None:
-                    self._tables[ANNOTATIONS].insert(doc)
-                    existing[ann.id] = Document(doc, doc_id=-1)
+                if old is None and ann.id not in new_docs:
+                    new_docs[ann.id] = doc
                     added.append(ann.id)
+                elif old is None:  # the same id twice in one merge: the newer wins
+                    if _newer(ann.updated, str(new_docs[ann.id].get("updated", ""))):
+                        new_docs[ann.id] = doc
                 elif dict(old) == doc or not _newer(ann.updated, str(old.get("updated", ""))):
                     unchanged.append(ann.id)
                 else:
-                    self._replace(ANNOTATIONS, old.doc_id, doc)
+                    replaced[old.doc_id] = doc
                     existing[ann.id] = Document(doc, doc_id=old.doc_id)
                     updated.append(ann.id)
+            # One TinyDB call each (a call per document would copy the whole table every time).
+            table = self._tables[ANNOTATIONS]
+            if replaced:
+                table.remove(doc_ids=list(replaced))
+                table.insert_multiple([Document(d, doc_id=i) for i, d in replaced.items()])
+            if new_docs:
+                table.insert_multiple(list(new_docs.values()))
             for corr in corrections:
                 c_counts[self._merge_correction(corr)] += 1
         return MergeResult(tuple(added), tuple(updated), tuple(unchanged), c_counts["added"],

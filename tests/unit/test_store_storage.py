@@ -255,3 +255,14 @@ def test_storage_direct_write_outside_transaction_detects_conflict(tmp_path: Pat
     with pytest.raises(StoreError, match="another process"):
         a.write(data)
     assert SafeStorage(db).read()["t"] == {"1": {"x": 2}}
+
+
+def test_hand_formatted_file_is_read_and_rewritten_in_our_layout(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    db.write_text(json.dumps({"meta": {"1": {"app": "docbao", "schema_version": 1}}, "annotations": {}},
+                             indent=4))
+    store = AnnotationStore.open(db)
+    assert store.all() == []
+    store.add(article)
+    assert db.read_text().startswith('{\n"meta": {\n"1": ')
+    assert len(AnnotationStore.open(db).all()) == 1
