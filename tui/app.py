@@ -236,7 +236,7 @@ class DocbaoApp(App[None]):
         except Exception as exc:  # StoreError: a one-line message
             self.notify(f"{type(exc).__name__}: {exc}", title="Export failed", severity="error", markup=False)
             return False
-        count = len(self.store.for_article(article_id)) if article_id else len(self.store.all())
+        count = len(self.store.for_article_id(article_id)) if article_id else len(self.store.all())
         self.notify(f"{count} annotation(s) exported to {path}", title="Exported", markup=False)
         return True
 
