@@ -203,6 +203,10 @@ class SafeStorage(Storage):
                     setattr(self, attr, None)
             self._sig = None
 
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
     # -- transactions ----------------------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

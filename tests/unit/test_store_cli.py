@@ -155,3 +155,14 @@ def test_help_teaches_with_examples(capsys, cmd) -> None:
         main([cmd, "--help"])
     out = capsys.readouterr().out
     assert info.value.code == 0 and "example" in out and f"docbao {cmd}" in out and "--db" in out
+
+
+def test_import_from_stdin_and_export_to_stdout_dash(capsys, monkeypatch, article_file, db, tmp_path) -> None:
+    import io
+
+    run(capsys, "annotate", str(article_file), "-t", "x", "--db", db)
+    code, out, _ = run(capsys, "export", "-o", "-", "--db", db)
+    assert code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(out))
+    code, out, _ = run(capsys, "import", "-", "--db", str(tmp_path / "copy.json"))
+    assert code == 0 and "imported standard input: 1 added" in out

@@ -266,3 +266,20 @@ def test_hand_formatted_file_is_read_and_rewritten_in_our_layout(tmp_path: Path,
     store.add(article)
     assert db.read_text().startswith('{\n"meta": {\n"1": ')
     assert len(AnnotationStore.open(db).all()) == 1
+
+
+def test_stores_release_their_file_descriptors(tmp_path: Path, article) -> None:
+    db = tmp_path / "db.json"
+    AnnotationStore.open(db).add(article)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    for _ in range(50):
+        s = AnnotationStore.open(db)
+        s.add(article)
+        s.close()
+    for _ in range(50):
+        AnnotationStore.open(db).all()  # not closed: released when garbage collected
+    import gc
+
+    gc.collect()
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) <= before + 2
