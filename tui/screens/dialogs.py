@@ -106,7 +106,7 @@ class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
             yield Label(Content(self.heading), classes="dialog-title")
             if self.excerpt is not None:
                 yield Static(Content(_excerpt(self.excerpt, 400)), classes="excerpt", markup=False)
-            yield Label("Tags (comma-separated; → or Tab accepts a suggestion)")
+            yield Label("Tags (comma-separated; → accepts a suggestion; Enter saves)")
             yield Input(", ".join(self.initial_tags), id="tags", placeholder="e.g. quan trọng, Nga",
                         suggester=TagSuggester(self.known_tags))
             if self.known_tags:

@@ -536,6 +536,8 @@ class SidePanel(Vertical):
         self._notes = {}
         options: list[Option | None] = []
         for n in notes:
+            if options:
+                options.append(None)  # a rule between notes
             oid = f"n:{n.annotation_id}"
             self._notes[oid] = n
             tags = Content.assemble(*[(f"#{t} ", "bold") for t in n.tags]) if n.tags else Content("")
