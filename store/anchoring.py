@@ -21,8 +21,10 @@ from rapidfuzz import fuzz
 CONTEXT = 32  # characters of prefix and suffix kept with a quote
 MAX_CANDIDATES = 2000  # occurrences of a quote examined (a one-letter quote could occur everywhere)
 FUZZY_THRESHOLD = 75.0  # rapidfuzz ratio (0-100) a fuzzy match must reach
+FUZZY_ALONE_THRESHOLD = 88.0  # ... and without any agreeing context (quotes of 32 characters or more only)
 BRACKETED_THRESHOLD = 50.0  # lower bar for a region enclosed by the exact stored prefix and suffix
 WINDOW = 2000  # characters either side of the old position searched first for a fuzzy match
+LONG_QUOTE = 500  # longer quotes are searched approximately only near their old position
 
 EXACT, MOVED, FUZZY, ORPHAN, ARTICLE = "exact", "moved", "fuzzy", "orphan", "article"
 
@@ -75,11 +77,12 @@ def context_score(text: str, start: int, end: int, target: Target) -> int:
     return _common_suffix(before, target.prefix) + _common_prefix(after, target.suffix)
 
 
-def _context_needed(target: Target) -> int:
-    """Context characters that must agree to trust a short quote's match (long quotes need none)."""
-    if len(target.exact) >= 16:
+def _context_needed(target: Target, speaks_for_itself: int = 16) -> int:
+    """Context characters that must agree to trust a match of a quote shorter than ``speaks_for_itself``
+    (a short quote like "Nga" occurs all over an article; a long one is its own evidence)."""
+    if len(target.exact) >= speaks_for_itself:
         return 0
-    return min(4, len(target.prefix) + len(target.suffix))
+    return min(8, len(target.prefix) + len(target.suffix))
 
 
 def anchor(text: str, target: Target, text_sha256: str | None = None,
@@ -122,7 +125,14 @@ def _exact_search(text: str, target: Target) -> int | None:
     return best_pos
 
 
+def _context_fraction(text: str, a: int, b: int, target: Target) -> float:
+    total = len(target.prefix) + len(target.suffix)
+    return context_score(text, a, b, target) / total if total else 0.0
+
+
 def _fuzzy_search(text: str, target: Target) -> tuple[int, int] | None:
+    """Candidates scored 60 % on the quote's similarity and 40 % on the agreement of its context, so a region
+    enclosed by both the stored prefix and suffix beats a look-alike elsewhere."""
     exact, prefix, suffix = target.exact, target.prefix, target.suffix
     candidates: list[tuple[float, int, int]] = []  # (score, start, end)
     limit = 3 * len(exact) + 64
@@ -135,22 +145,32 @@ def _fuzzy_search(text: str, target: Target) -> tuple[int, int] | None:
             a = p + len(prefix)
             b = text.find(suffix, a, a + limit + len(suffix))
             if b > a:
-                score = fuzz.ratio(exact, text[a:b])
-                if score >= BRACKETED_THRESHOLD:
-                    candidates.append((score + 10.0, a, b))  # both contexts agree: worth a bonus
+                ratio = fuzz.ratio(exact, text[a:b])
+                if ratio >= BRACKETED_THRESHOLD:
+                    candidates.append((0.6 * ratio + 40.0, a, b))
             p = text.find(prefix, p + 1)
-    # (b) the best approximate match of the quote itself, near the old position first, then anywhere.
+    # (b) the best approximate match of the quote itself, near the old position first, then anywhere (for
+    # quotes up to LONG_QUOTE characters: aligning a longer one over a whole long article is slow).
     if len(exact) >= 5:
-        for lo, hi in ((max(0, target.start - WINDOW), min(len(text), target.end + WINDOW)), (0, len(text))):
+        windows = [(max(0, target.start - WINDOW), min(len(text), target.end + WINDOW))]
+        if len(exact) <= LONG_QUOTE:
+            windows.append((0, len(text)))
+        needed = min(8, len(prefix) + len(suffix))
+        for lo, hi in windows:
             if hi - lo < len(exact) // 2:
                 continue
             al = fuzz.partial_ratio_alignment(exact, text[lo:hi], score_cutoff=FUZZY_THRESHOLD)
-            if al is not None and al.dest_end > al.dest_start:
-                a, b = _tighten(text, *_refine(text, lo + al.dest_start, lo + al.dest_end, target), exact)
-                score = fuzz.ratio(exact, text[a:b])
-                if score >= FUZZY_THRESHOLD:
-                    candidates.append((score + context_score(text, a, b, target) / 8, a, b))
-                    break
+            if al is None or al.dest_end <= al.dest_start:
+                continue
+            a, b = _tighten(text, *_refine(text, lo + al.dest_start, lo + al.dest_end, target), exact)
+            ratio = fuzz.ratio(exact, text[a:b])
+            # With agreeing context a fair likeness will do; without, only a long quote that is nearly the
+            # same (a short one, or a paraphrase elsewhere in the article, would match too much).
+            with_context = ratio >= FUZZY_THRESHOLD and context_score(text, a, b, target) >= needed
+            alone = ratio >= FUZZY_ALONE_THRESHOLD and len(exact) >= 32
+            if with_context or alone:
+                candidates.append((0.6 * ratio + 40.0 * _context_fraction(text, a, b, target), a, b))
+                break
     if not candidates:
         return None
     _, a, b = max(candidates, key=lambda c: (c[0], -abs(c[1] - target.start)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rapidfuzz import fuzz
 
 from store.anchoring import anchor, make_target
 from store.annotations import AnnotationStore
@@ -131,3 +132,33 @@ def test_store_for_article_reanchors_and_keeps_orphans(edit) -> None:
     assert by_id[quote.id].status == "orphan"  # kept and listed, never dropped
     assert [p.annotation.id for p in placed] == [minsk.id, whole.id, quote.id]
     assert store.get(quote.id) is not None
+
+
+@pytest.mark.parametrize("length", [10, 20, 40, 300])
+def test_random_edits_on_the_seed_article(length: int) -> None:
+    """On a real article, at random places: text inserted before a span moves it, text inserted inside makes
+    it fuzzy (covering the new words), the span and its surroundings replaced make it an orphan unless a
+    look-alike remains."""
+    import random
+
+    from store.articles import default_paths, load_file
+
+    seed = next(p for p in sorted(default_paths()[0].glob("*.txt")) if "putin" in p.name)
+    text = load_file(seed)[0].text
+    rng = random.Random(length)
+    for _ in range(25):
+        s = rng.randrange(100, len(text) - length - 100)
+        t = make_target(text, s, s + length)
+        before = anchor("Tin cập nhật. " + text[:s - 30] + " (thêm) " + text[s - 30:], t)
+        assert before.status == "moved" and before.start == s + 14 + 8
+        mid = s + length // 2
+        inside = text[:mid] + " chen vao " + text[mid:]
+        placed = anchor(inside, t)
+        if placed.status != "moved":  # a quote that occurs elsewhere with the same context may move there
+            assert placed.status == "fuzzy" and placed.start == s and placed.end == s + length + 10
+        gone = text[:s - 40] + "~" * 10 + text[s + length + 40:]
+        lost = anchor(gone, t)
+        if fuzz.partial_ratio(t.exact, gone) < 75:  # no look-alike left anywhere
+            assert lost.status == "orphan"
+        elif lost.status != "orphan":  # a look-alike with agreeing context (the article repeats phrases)
+            assert fuzz.ratio(t.exact, gone[lost.start:lost.end]) >= 75
