@@ -235,7 +235,8 @@ class LibraryScreen(Screen[None]):
     def _update_status(self) -> None:
         total = len(self.table.rows)
         shown = len(self.table.view)
-        what = f"{shown} of {total} articles" if self.query_text else f"{total} articles"
+        noun = "article" if total == 1 else "articles"
+        what = f"{shown} of {total} {noun}" if self.query_text else f"{total} {noun}"
         scope = "titles, tags and text" if self._text_folded else "titles and tags (text still indexing…)"
         unread = sum(1 for r in self.table.rows if not r.read)
         msg = f"{what} · {unread} unread · sorted by {SORT_NAMES[self.sort]}"
