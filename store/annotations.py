@@ -10,6 +10,7 @@ Offsets are code points into the article's NFC text, ``end`` exclusive.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import unicodedata
 import uuid
@@ -380,6 +381,31 @@ class AnnotationStore:
             out.append(place(ann, article.text, current))
         out.sort(key=_sort_key)
         return out
+
+    def rebase(self, article: Article) -> list[Anchored]:
+        """Like :meth:`for_article`, and also store the placements found in the current text (new position,
+        quote context and ``text_sha256``; ``updated`` is kept: the user changed nothing), so that later
+        edits of the article are followed from here. Orphans are left as they are. One write at most."""
+        placed = self.for_article(article)
+        moved = {p.annotation.id: p for p in placed
+                 if p.start is not None and p.end is not None and p.annotation.target is not None
+                 and (p.annotation.article.text_sha256 != article.sha256
+                      or (p.start, p.end) != (p.annotation.target.start, p.annotation.target.end))}
+        if not moved:
+            return placed
+        with self.transaction():
+            for doc in list(self._docs(ANNOTATIONS)):
+                p = moved.get(str(doc.get("id")))
+                if p is None or p.start is None or p.end is None:
+                    continue
+                old: Annotation = self._convert(_annotation, doc, "annotation")
+                if old != p.annotation:  # changed by another process meanwhile: leave it for next time
+                    continue
+                new = dataclasses.replace(
+                    old, target=make_target(article.text, p.start, p.end),
+                    article=dataclasses.replace(old.article, text_sha256=article.sha256))
+                self._replace(ANNOTATIONS, doc.doc_id, annotation_doc(new))
+        return placed
 
     def for_article_id(self, article_id: str) -> list[Annotation]:
         """An article's annotations as stored, without its text (oldest first)."""

@@ -162,3 +162,21 @@ def test_random_edits_on_the_seed_article(length: int) -> None:
             assert lost.status == "orphan"
         elif lost.status != "orphan":  # a look-alike with agreeing context (the article repeats phrases)
             assert fuzz.ratio(t.exact, gone[lost.start:lost.end]) >= 75
+
+
+def test_rebase_stores_new_placements_and_keeps_orphans(tmp_path) -> None:
+    store = AnnotationStore.open(tmp_path / "db.json")
+    old = from_text(TEXT, title="Putin", name="p.txt")
+    minsk = store.add(old, TEXT.index("Minsk"), TEXT.index("Minsk") + 5, tags=["nơi"])
+    quote = store.add(old, TEXT.index(QUOTE), TEXT.index(QUOTE) + len(QUOTE))
+    new_text = "Cập nhật lúc 9 giờ. " + TEXT.replace(QUOTE, "")
+    new = from_text(new_text, title="Putin", name="p.txt")
+    placed = {p.annotation.id: p for p in store.rebase(new)}
+    assert placed[minsk.id].status == "moved" and placed[quote.id].status == "orphan"
+    after = store.get(minsk.id)
+    assert after.target.start == new_text.index("Minsk") and after.article.text_sha256 == new.sha256
+    assert after.updated == minsk.updated and after.tags == ("nơi",)
+    assert store.get(quote.id) == quote  # orphan untouched
+    writes = store.storage.writes
+    assert {p.status for p in store.rebase(new)} == {"exact", "orphan"}
+    assert store.storage.writes == writes  # nothing left to store: no write
