@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from analysis.align import align_tokens
@@ -44,61 +45,83 @@ def warm() -> None:
     _load()
 
 
-def tag_sentence(sentence: str) -> list[tuple[str, str]]:
-    """(token, BIO tag) pairs for one sentence, straight from underthesea (never with fixed_words)."""
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word as underthesea segmented and tagged it, placed on the original text."""
+
+    start: int
+    end: int
+    text: str  # the original surface, text[start:end]
+    pos: str  # part of speech (Np = proper noun, N, V, CH = punctuation…)
+    ner: str  # the CRF's BIO tag
+
+
+def _tag_raw(sentence: str) -> list[tuple[str, ...]]:
     ner = _load()
     with _lock:
-        rows = ner(sentence)
-    return [(str(r[0]), str(r[-1])) for r in rows]
+        return [tuple(str(x) for x in r) for r in ner(sentence)]
+
+
+def tag_sentence(sentence: str) -> list[tuple[str, str]]:
+    """(token, BIO tag) pairs for one sentence, straight from underthesea (never with fixed_words)."""
+    return [(r[0], r[-1]) for r in _tag_raw(sentence)]
 
 
 def sentence_ranges(text: str) -> list[tuple[int, int]]:
     return [s for p in paragraphs(text) for s in sentences(text, *p)]
 
 
-def crf_entities(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[Span]:
-    """Raw CRF entities of ``text`` (or of the given sentence ranges), aligned to exact offsets."""
-    out: list[Span] = []
+def tokenize(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[list[Token]]:
+    """Tagged tokens of each sentence (of the given sentence ranges, else all), on exact offsets.
+
+    Tokens whose place could not be found are left out.
+    """
+    out: list[list[Token]] = []
     for s, e in sentence_ranges(text) if ranges is None else ranges:
-        out.extend(_sentence_entities(text, s, e))
+        sent = text[s:e]
+        if not any(ch.isalpha() for ch in sent):
+            continue
+        rows = _tag_raw(sent)
+        places = align_tokens(sent, [r[0] for r in rows])
+        toks = []
+        for row, place in zip(rows, places, strict=True):
+            if place is None:
+                continue
+            a, b = s + place[0], s + place[1]
+            toks.append(Token(a, b, text[a:b], row[1] if len(row) > 2 else "", row[-1]))
+        out.append(toks)
     return out
 
 
-def _sentence_entities(text: str, s: int, e: int) -> list[Span]:
-    sent = text[s:e]
-    if not any(ch.isalpha() for ch in sent):
-        return []
-    tagged = tag_sentence(sent)
-    places = align_tokens(sent, [t for t, _ in tagged])
+def bio_spans(text: str, sentences_tokens: Iterable[Sequence[Token]]) -> list[Span]:
+    """Entity spans from the CRF's BIO tags."""
     spans: list[Span] = []
-    cur: list[Any] | None = None  # [start, end, label]
-    for (_tok, tag), place in zip(tagged, places, strict=True):
-        if tag == "O" or "-" not in tag:
-            if cur:
-                spans.append(_mk(text, s, cur))
-            cur = None
-            continue
-        bio, label = tag.split("-", 1)
-        if label not in LABELS:
-            label = "MISC"
-        if bio == "B" or cur is None or cur[2] != label:
-            if cur:
-                spans.append(_mk(text, s, cur))
-            cur = [None, None, label]
-        if place is not None:
-            if cur[0] is None:
-                cur[0] = place[0]
-            cur[1] = place[1]
-    if cur:
-        spans.append(_mk(text, s, cur))
-    return [sp for sp in spans if sp.end > sp.start]
+    for toks in sentences_tokens:
+        cur: list[Any] | None = None  # [start, end, label]
+        for tok in toks:
+            tag = tok.ner
+            if tag == "O" or "-" not in tag:
+                if cur:
+                    spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
+                cur = None
+                continue
+            bio, label = tag.split("-", 1)
+            if label not in LABELS:
+                label = "MISC"
+            if bio == "B" or cur is None or cur[2] != label:
+                if cur:
+                    spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
+                cur = [tok.start, tok.end, label]
+            else:
+                cur[1] = tok.end
+        if cur:
+            spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
+    return spans
 
 
-def _mk(text: str, base: int, cur: list[Any]) -> Span:
-    if cur[0] is None:
-        return Span(0, 0, cur[2], "", "model")
-    a, b = base + cur[0], base + cur[1]
-    return Span(a, b, cur[2], text[a:b], "model")
+def crf_entities(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[Span]:
+    """Raw CRF entities of ``text`` (or of the given sentence ranges), aligned to exact offsets."""
+    return bio_spans(text, tokenize(text, ranges))
 
 
 # --- clean-up ---------------------------------------------------------------------------------------
@@ -118,7 +141,7 @@ TITLES = (
     "đồng chí", "gs", "pgs", "ts", "ths", "bs", "ls", "nsưt", "nsnd", "gs.ts", "pgs.ts", "tân",
     "cựu", "đương kim", "nhà lãnh đạo", "lãnh đạo", "tổng tư lệnh", "tư lệnh", "chánh án", "kiểm sát viên",
     "điều tra viên", "trung sĩ", "thượng sĩ", "hạ sĩ", "binh nhì", "linh mục", "hòa thượng", "thượng tọa",
-    "đức", "thánh", "tướng",
+    "đức", "thánh", "tướng", "đại biểu", "đb", "chủ trang trại", "thủ lĩnh", "quốc vương",
 )
 _TITLE_WORDS = sorted({t for t in TITLES}, key=lambda t: -len(t))
 _TITLE_RE = re.compile(r"(?:(?:%s)\s+)+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
@@ -220,8 +243,13 @@ def find_all(text: str, surface: str) -> list[tuple[int, int]]:
 
 
 def apply_lexicon(text: str, spans: Sequence[Span], lexicon: Lexicon | None) -> list[Span]:
-    """Apply corrections: a labelled surface is that entity wherever it occurs (replacing overlapping
-    spans); a surface with label None is never an entity (spans with exactly that text are dropped)."""
+    """Apply the user's corrections.
+
+    - label None: that surface form is not an entity (spans with exactly that text are dropped);
+    - a label: every occurrence of the surface is that entity. A span with exactly that extent is
+      relabelled; an occurrence inside a longer entity leaves the longer one alone ("Hà Nội" in
+      "Công an TP Hà Nội"); an occurrence that covers or crosses other spans replaces them.
+    """
     if not lexicon:
         return list(spans)
     rejected = {e.surface for e in lexicon.entries if e.label is None}
@@ -231,6 +259,8 @@ def apply_lexicon(text: str, spans: Sequence[Span], lexicon: Lexicon | None) -> 
         for s, e in find_all(text, entry.surface):
             if any(not (e <= f.start or s >= f.end) for f in forced):
                 continue
+            if any(sp.start <= s and e <= sp.end and (sp.start, sp.end) != (s, e) for sp in kept):
+                continue  # inside a longer entity
             forced.append(Span(s, e, str(entry.label), text[s:e], "lexicon"))
     kept = [sp for sp in kept if all(sp.end <= f.start or sp.start >= f.end for f in forced)]
     return sorted(kept + forced, key=lambda sp: sp.start)

@@ -105,7 +105,12 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _norm(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """Case-folded, spaces collapsed, leading titles and honorifics removed ("ông Việt" → "việt")."""
+    from analysis.entities import strip_titles
+
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    s, e = strip_titles(name, 0, len(name))
+    return name[s:e].casefold()
 
 
 def speaker_matches(speaker: str | None, gold: dict[str, Any]) -> bool:

@@ -24,9 +24,9 @@ ANALYZER_VERSION = "1.0"
 
 
 def _entities(text: str, ranges: list[tuple[int, int]] | None, lexicon: Lexicon | None) -> list:
-    raw = ent.crf_entities(text, ranges)
-    spans = ent.clean_entities(text, raw)
-    spans = rules.refine(text, spans)
+    tokens = ent.tokenize(text, ranges)
+    spans = ent.clean_entities(text, ent.bio_spans(text, tokens))
+    spans = rules.refine(text, spans, tokens)
     return ent.apply_lexicon(text, spans, lexicon)
 
 

@@ -22,7 +22,7 @@ from analysis.entities import TITLES
 from analysis.segment import paragraphs, sentences
 from analysis.spans import Quote, Span, Speaker
 
-OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”"}
+OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”", "‘": "’"}
 CLOSERS = {"”", "»", '"'}
 
 # Speech verbs. Those marked weak introduce speech only with "rằng" or a colon (they have other senses).
@@ -31,12 +31,14 @@ SPEECH_VERBS = (
     "nhận định", "tiết lộ", "lưu ý", "nhắc đến", "nhắc lại", "đề xuất", "cảnh báo", "thừa nhận",
     "xác nhận", "giải thích", "bày tỏ", "trả lời", "phát biểu", "chia sẻ", "nói thêm", "nói", "kể",
     "viết", "hỏi", "đáp", "nêu rõ", "nhận xét", "đánh giá", "dẫn lời", "cam kết", "yêu cầu", "kêu gọi",
-    "bình luận", "thông tin", "trao đổi", "phân tích", "tâm sự", "khuyến cáo",
+    "bình luận", "thông tin", "trao đổi", "phân tích", "tâm sự", "khuyến cáo", "cho hay", "đề nghị",
+    "trả lời phỏng vấn",
 )
 WEAK_VERBS = frozenset({
     "phát biểu", "chia sẻ", "nói thêm", "nói", "kể", "viết", "hỏi", "đáp", "trả lời", "giải thích",
     "bày tỏ", "đề xuất", "cam kết", "yêu cầu", "kêu gọi", "bình luận", "thông tin", "trao đổi",
     "phân tích", "tâm sự", "đánh giá", "nhận xét", "nhắc lại", "khuyến cáo", "cảnh báo", "xác nhận",
+    "đề nghị", "trả lời phỏng vấn",
 })
 _VERB_RE = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len,
                                                                                       reverse=True)))
@@ -46,7 +48,8 @@ _NOT_CONTENT = re.compile(
     r"cho|qua|bằng|từ|đến|tới|lại|rõ|như|hay|hoặc|thì|mà|về(?!\s+việc)|nữa|không|chưa|cũng)(?!\w)",
     re.IGNORECASE,
 )
-_SKIP_AFTER_VERB = re.compile(r"(?:\s*(?:thêm|rằng|là|về việc|việc|đến việc)(?!\w))*\s*,?\s*", re.IGNORECASE)
+_SKIP_AFTER_VERB = re.compile(
+    r"(?:\s*(?:thêm|rằng|là|(?:về |đến )?việc(?=\s+[A-ZÀ-ỸĐ]))(?!\w))*\s*,?\s*", re.IGNORECASE)
 _RANG = re.compile(r"(?<!\w)rằng(?!\w)\s*[,:]?\s*")
 _COORD_SPEECH = re.compile(r"\s*,?\s+(?:và|nhưng|rồi)\s+(?:ông|bà|anh|chị)?\s*(?:%s)(?!\w)" % "|".join(
     re.escape(v) for v in SPEECH_VERBS))
@@ -55,7 +58,8 @@ _ADVERBS = re.compile(r"(?:\s*(?:cũng|đã|sẽ|vừa|còn|thì|mới|lại|đ�
                       r"(?!\w))*\s*$")
 _TITLE_ALT = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
 _CAP = r"[A-ZÀ-ỸĐ][\w\-.]*"
-_TITLE_PHRASE = re.compile(r"(?:(?i:%s)\s+)+(?:%s)(?:\s+%s)*" % (_TITLE_ALT, _CAP, _CAP))
+_ADMIN = r"(?:UBND|HĐND|quận|huyện|tỉnh|thành phố|TP\.?|xã|phường|Sở|Bộ|Ủy ban)"
+_TITLE_PHRASE = re.compile(r"(?:(?i:%s)\s+)+(?:%s\s+)?(?:%s)(?:\s+%s)*" % (_TITLE_ALT, _ADMIN, _CAP, _CAP))
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&\-]{1,12})\s*\)\s*$")
 _PRONOUNS = frozenset({"ông", "bà", "anh", "chị", "cô", "em", "họ", "ông ấy", "bà ấy", "anh ấy", "chị ấy",
                        "cô ấy", "người này", "vị này"})
@@ -126,6 +130,9 @@ def _mention_before(text: str, entities: Sequence[Span], sent_start: int, pos: i
     """The subject right before a speech verb at ``pos``: an entity, a title phrase or an acronym."""
     m = _ADVERBS.search(text, sent_start, pos)
     cut = m.start() if m else pos
+    paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[sent_start:cut])
+    if paren and not _PAREN_ACRONYM.search(text, sent_start, cut):
+        cut = sent_start + paren.start()
     ent = _entity_at_end(entities, text, cut, ("PER", "ORG"))
     if ent is not None and ent.start >= sent_start:
         return Speaker(ent.text, ent.start, ent.end)
@@ -160,7 +167,7 @@ def _last_person(entities: Sequence[Span], before: int) -> Speaker | None:
 def _speaker_after(text: str, entities: Sequence[Span], pos: int, sent_end: int) -> Speaker | None:
     """ "…", ông X nói / "…", X cho biết: a name (with its verb) right after the closing mark."""
     window_end = min(len(text), pos + 80)
-    m = re.match(r"[ \t]*,?[ \t]*", text[pos:window_end])  # same sentence: a comma at most
+    m = re.match(r"[ \t]*[,–—-]?[ \t]*", text[pos:window_end])  # same sentence: a comma or dash at most
     at = pos + (m.end() if m else 0)
     tm = _TITLE_PHRASE.match(text, at, window_end)
     ent_start = at
@@ -180,7 +187,7 @@ def _speaker_after(text: str, entities: Sequence[Span], pos: int, sent_end: int)
 def _attribution_after(text: str, pos: int) -> bool:
     """A speech verb follows the closing mark within a few words ("…", ông Putin nói thêm)."""
     window = text[pos:pos + 60]
-    m = re.match(r"\s*,?\s*(?:[\w\-.]+\s+){0,5}?(%s)(?!\w)" % "|".join(re.escape(v) for v in SPEECH_VERBS),
+    m = re.match(r"[ \t]*[,–—-]?\s*(?:[\w\-.]+\s+){0,5}?(%s)(?!\w)" % "|".join(re.escape(v) for v in SPEECH_VERBS),
                  window)
     return bool(m) and "." not in window[: m.start(1)] if m else False
 
@@ -188,8 +195,14 @@ def _attribution_after(text: str, pos: int) -> bool:
 def _speech_before(text: str, sent_start: int, pos: int) -> re.Match[str] | None:
     """A speech verb, "rằng" or a colon before an opening mark, in the same sentence."""
     before = text[sent_start:pos]
-    if re.search(r":\s*$", before):
-        return re.search(r":\s*$", before)
+    colon = re.search(r":\s*$", before)
+    if colon:
+        verb = None
+        for v in _VERB_RE.finditer(before, 0, colon.start()):
+            verb = v
+        if verb is not None and not before[verb.end():colon.start()].strip():
+            return verb
+        return colon
     best = None
     for m in _VERB_RE.finditer(before):
         best = m
@@ -225,6 +238,17 @@ def _verb_before_rang(text: str, ss: int, rang: int) -> int:
     return rang
 
 
+def _canonical(speaker: Speaker | None, ents: Sequence[Span]) -> Speaker | None:
+    """A short mention ("Việt", "Rudd") resolved to the article's full name for that person
+    ("Võ Trọng Việt", "Amber Rudd"): the first longer person entity ending with the same name."""
+    if speaker is None:
+        return None
+    for sp in ents:
+        if sp.label == "PER" and len(sp.text) > len(speaker.text) and sp.text.endswith(" " + speaker.text):
+            return Speaker(sp.text, sp.start, sp.end)
+    return speaker
+
+
 def find_quotes(text: str, entities: Sequence[Span], ranges: Sequence[tuple[int, int]] | None = None
                 ) -> list[Quote]:
     """All quotes of the text (or of the given paragraph ranges), with speakers."""
@@ -232,7 +256,7 @@ def find_quotes(text: str, entities: Sequence[Span], ranges: Sequence[tuple[int,
     out: list[Quote] = []
     for ps, pe in (list(paragraphs(text)) if ranges is None else ranges):
         out.extend(_paragraph_quotes(text, ents, ps, pe))
-    return out
+    return [Quote(q.start, q.end, q.text, q.kind, _canonical(q.speaker, ents)) for q in out]
 
 
 def _paragraph_quotes(text: str, ents: Sequence[Span], ps: int, pe: int) -> list[Quote]:
@@ -247,7 +271,10 @@ def _paragraph_quotes(text: str, ents: Sequence[Span], ps: int, pe: int) -> list
         after = _attribution_after(text, pr.close + 1)
         n_words = len(text[pr.start:pr.end].split())
         same_sentence = prev_direct_sentence == (ss, se)
-        direct = bool(before or after or same_sentence or
+        # A quotation that is a sentence of its own (“…”. in a paragraph about someone) is speech.
+        lead = text[ss:pr.open].strip()
+        own_sentence = n_words >= 5 and (not lead or lead[-1] in ".!?…")
+        direct = bool(before or after or same_sentence or own_sentence or
                       (n_words >= 8 and re.search(r"[.!?…]", text[pr.start:pr.end])))
         kind = "direct" if direct else "term"
         speaker = None
@@ -287,7 +314,7 @@ def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]],
             colon = re.match(r"\s*:\s*", text[m.end():se])
             if colon:
                 cstart = m.end() + colon.end()
-            elif verb in WEAK_VERBS and not has_rang:
+            elif verb in WEAK_VERBS and not has_rang and "," not in skipped:
                 continue
             if not colon and _NOT_CONTENT.match(text, cstart):
                 continue
@@ -296,6 +323,10 @@ def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]],
             triggers.append((_verb_before_rang(text, ss, m.start()), m.end(), 1))
         for m in _THEO.finditer(text, ss, se):
             triggers.append((m.start(), m.end(), 2))
+        # "Chủ tịch Nguyễn Đức Chung: Xem xét đình chỉ…" (a headline or lead naming its speaker)
+        lead = re.match(r"([^:“”\"«»\n]{2,80}?)\s*:\s*", text[ss:se])
+        if lead and _mention_before(text, ents, ss, ss + lead.end(1)) is not None:
+            triggers.append((ss + lead.end(1), ss + lead.end(), 3))
         triggers.sort()
         covered_until = -1
         for vpos, cstart, how in triggers:
