@@ -189,8 +189,7 @@ def _place_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand
     # "tỉnh Quảng Nam", "huyện Bình Xuyên", "hồ Núi Cốc", "thành phố Dnipro": head + capitalised words.
     for toks in sents:
         for i, tok in enumerate(toks):
-            m = _PLACE_HEAD_RE.fullmatch(tok.text)
-            if not m or i + 1 >= len(toks):
+            if not _PLACE_HEAD_RE.fullmatch(tok.text) or i + 1 >= len(toks):
                 continue
             end = None
             for t in toks[i + 1:]:
@@ -270,7 +269,8 @@ def _person_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Can
                 j, end = _name_run(toks, i)
                 surface = text[tok.start:end] if end else ""
                 n_syll = len(surface.split())
-                if 2 <= n_syll <= 5 and surface not in gaz and not any(surface.startswith(g + " ") for g in gaz):
+                if (end is not None and 2 <= n_syll <= 5 and surface not in gaz
+                        and not any(surface.startswith(g + " ") for g in gaz)):
                     out.append(_Cand(tok.start, end, "PER", 3, "rule"))
     return out
 

@@ -7,6 +7,7 @@ CRLF and CR turned into LF, then NFC-normalised. Every offset in docbao points i
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 
 __all__ = [
@@ -63,9 +64,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     raise BinaryFileError("not valid UTF-8, nor any Vietnamese legacy encoding docbao knows (cp1258)")
 
 
-def read_text_file(path: str | bytes | object) -> tuple[str, str]:
+def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
     """Read and canonicalise a text file: (NFC text, encoding). OSError and BinaryFileError propagate."""
-    with open(path, "rb") as fh:  # type: ignore[call-overload]
+    with open(path, "rb") as fh:
         data = fh.read()
     text, encoding = decode_bytes(data)
     return normalize_text(text), encoding

@@ -152,11 +152,12 @@ def _from_html(p: Path, html: str, encoding: str) -> Article:
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ArticleError(p, f"cannot read HTML: {exc}") from None
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    body = normalize_text(doc.text or "") if doc is not None else ""
+    fields = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    body = normalize_text(fields.get("text") or "")
     if not body.strip():
         raise ArticleError(p, "no article text found in this HTML page")
-    title = _clip_title(doc.title) if doc is not None and doc.title else title_of_plain(body)
-    source = (doc.url if doc is not None and doc.url else "") or str(p)
+    title = _clip_title(fields["title"]) if fields.get("title") else title_of_plain(body)
+    source = fields.get("url") or str(p)
     return Article(id=make_id(p.name, title), title=title, text=body, path=str(p), source=source,
                    format="html", encoding=encoding)
 
