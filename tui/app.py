@@ -28,7 +28,7 @@ from textual.screen import Screen
 from analysis.text import fold
 from store.articles import Article, Library
 from tui.clipboard import Clipboard, CopyResult
-from tui.commands_palette import DocbaoCommands, PaletteCommand
+from tui.palette import PaletteCommand
 
 __all__ = ["AnalysisRunner", "DocbaoApp"]
 
@@ -82,12 +82,19 @@ class AnalysisRunner:
                 fut.set_exception(exc)
 
 
+def _palette_provider() -> type[Any]:
+    """The palette's provider, imported when the palette first opens (textual.command costs 25 ms)."""
+    from tui.commands_palette import DocbaoCommands
+
+    return DocbaoCommands
+
+
 class DocbaoApp(App[None]):
     """Library → reader; annotate, copy, export. See the module docstring."""
 
     CSS_PATH = "docbao.tcss"
     TITLE = "docbao"
-    COMMANDS = {DocbaoCommands}  # noqa: RUF012 - Textual's API
+    COMMANDS = {_palette_provider}  # noqa: RUF012 - Textual's API
     BINDINGS = [  # noqa: RUF012
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
@@ -103,6 +110,7 @@ class DocbaoApp(App[None]):
         clipboard: Clipboard | None = None,
         data_dir: Path | None = None,
         store_error: str | None = None,
+        store_factory: Callable[[], Any] | None = None,
         db_path: Path | None = None,
         load_errors: Sequence[str] = (),
         theme: str | None = None,
@@ -110,6 +118,9 @@ class DocbaoApp(App[None]):
     ) -> None:
         super().__init__()
         self.store = store
+        # launch passes a factory: the database is opened just after the first paint (its imports and
+        # the file lock cost more than the paint); until then screens show what needs no store.
+        self._store_factory = store_factory if store is None else None
         self.analyzer = analyzer
         self.runner = AnalysisRunner(analyzer)
         arts = articles.articles if isinstance(articles, Library) else list(articles)
@@ -138,11 +149,33 @@ class DocbaoApp(App[None]):
         return LibraryScreen()
 
     def on_mount(self) -> None:
+        if self._store_factory is not None and self.store_error is None:
+            self.call_after_refresh(self._open_store)
         if self.load_errors and self.store_error is None:
             first = self.load_errors[0]
             more = f" (and {len(self.load_errors) - 1} more)" if len(self.load_errors) > 1 else ""
             self.notify(f"Could not read {first}{more}", title="Some files were skipped",
                         severity="warning", timeout=8, markup=False)
+
+    def _open_store(self) -> None:
+        factory, self._store_factory = self._store_factory, None
+        if factory is None:
+            return
+        try:
+            self.store = factory()
+        except OSError as exc:
+            self.store_error = f"{exc.filename or self.db_path}: {exc.strerror or exc}"
+        except Exception as exc:  # StoreError: corrupt, not ours, newer schema, unreadable; one line
+            self.store_error = str(exc) or type(exc).__name__
+        if self.store_error is not None:
+            from tui.screens.error import ErrorScreen
+
+            self.push_screen(ErrorScreen(self.store_error, self.db_path))
+            return
+        for screen in self.screen_stack:
+            ready = getattr(screen, "store_ready", None)
+            if callable(ready):
+                ready()
 
     def open_article(self, article_id: str) -> None:
         """Open an article in the reader (from the library, the palette, anywhere)."""
@@ -153,6 +186,8 @@ class DocbaoApp(App[None]):
             self.notify("That article is no longer in the library", severity="error")
             return
         if self.store is None:
+            if self.store_error is None:
+                self.notify("Still opening the database; try again in a moment", timeout=2)
             return
         while isinstance(self.screen, ReaderScreen):
             self.pop_screen()
@@ -166,7 +201,7 @@ class DocbaoApp(App[None]):
 
     # -- palette ---------------------------------------------------------------------------------------
     def palette_commands(self, screen: Screen[Any]) -> Iterator[PaletteCommand]:
-        from tui.commands_palette import binding_commands
+        from tui.palette import binding_commands
 
         yield from binding_commands(self, self.BINDINGS)
         yield PaletteCommand("Light theme", "switch to the light theme", lambda: self._set_theme(LIGHT_THEME))

@@ -7,46 +7,19 @@ original title. Titles are user text: they are shown as ``Content`` (never parse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import partial
 
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.style import Style
 
 from analysis.text import fold
+from tui.palette import PaletteCommand
 
-__all__ = ["DocbaoCommands", "PaletteCommand", "binding_commands"]
+__all__ = ["DocbaoCommands"]
 
 MAX_ARTICLE_HITS = 30
-
-
-@dataclass(frozen=True)
-class PaletteCommand:
-    title: str
-    help: str
-    callback: Callable[[], object]
-    discover: bool = True
-
-
-def binding_commands(node: object, bindings: Iterable[Binding | tuple[str, ...]],
-                     prefix: str = "") -> Iterator[PaletteCommand]:
-    """A palette command for every binding with a description (so the palette and footer agree)."""
-    from textual.dom import DOMNode
-
-    assert isinstance(node, DOMNode)
-    seen: set[str] = set()
-    for b in bindings:
-        if not isinstance(b, Binding) or not b.description or b.action in seen:
-            continue
-        seen.add(b.action)
-        key = node.app.get_key_display(b)
-        help_text = (b.tooltip or b.description) + f"  (key: {key})"
-        yield PaletteCommand(prefix + b.description, help_text,
-                             partial(node.app.run_action, b.action, node))
 
 
 def _highlight(title: str, query: str, style: Style | None) -> tuple[float, Content]:

@@ -8,11 +8,33 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tui.app import DocbaoApp
+
+
+class LazyAnalyzer:
+    """The real :class:`analysis.pipeline.Analyzer`, imported and built on first use, so importing the NLP
+    stack never delays the first paint (the library's count worker or the first article pays for it)."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self._cache_dir = cache_dir
+        self._real: Any = None
+        self._lock = threading.Lock()
+
+    def _analyzer(self) -> Any:
+        with self._lock:
+            if self._real is None:
+                from analysis.pipeline import Analyzer
+
+                self._real = Analyzer(cache_dir=self._cache_dir)
+            return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._analyzer(), name)
 
 
 def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None, list[str], int]:
@@ -27,24 +49,17 @@ def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None
         errors.append(f"no article to read in {where} (docbao reads .txt .md .html .htm .json files)")
         return None, errors, 1
 
-    from store.annotations import AnnotationStore, StoreError
-
     db_path = store_paths.db_path(db)
-    store = None
-    store_error: str | None = None
-    try:
-        store = AnnotationStore.open(db_path)
-    except StoreError as exc:
-        store_error = str(exc)
-    except OSError as exc:
-        store_error = f"{db_path}: {exc.strerror or exc}"
 
-    from analysis.pipeline import Analyzer
+    def open_store() -> Any:
+        from store.annotations import AnnotationStore
+
+        return AnnotationStore.open(db_path)  # StoreError for a corrupt/foreign/newer file: shown, untouched
+
     from tui.app import DocbaoApp
 
-    analyzer = Analyzer(cache_dir=store_paths.cache_dir())
-    app = DocbaoApp(store, analyzer, lib, store_error=store_error, db_path=Path(db_path),
-                    load_errors=errors)
+    analyzer = LazyAnalyzer(store_paths.cache_dir())
+    app = DocbaoApp(None, analyzer, lib, store_factory=open_store, db_path=Path(db_path), load_errors=errors)
     return app, errors, 0
 
 

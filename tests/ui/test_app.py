@@ -158,10 +158,10 @@ async def test_a_corrupt_database_opens_an_error_screen_and_is_left_alone(tmp_pa
     db.write_bytes(garbage)
     seed = Path(__file__).resolve().parents[2] / "seeds"
     app, _errors, _code = build_app([str(seed)], str(db))
-    assert app is not None and app.store is None and app.store_error
+    assert app is not None
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        assert isinstance(app.screen, ErrorScreen)
+        await settle(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        assert app.store is None and app.store_error
         shown = str(app.screen.query_one("#error-message").render())
         assert str(db.name) in shown
         app.open_article(app.articles[0].id)  # nothing can reach the library or the reader
@@ -169,6 +169,23 @@ async def test_a_corrupt_database_opens_an_error_screen_and_is_left_alone(tmp_pa
         assert isinstance(app.screen, ErrorScreen)
         await pilot.press("q")
     assert db.read_bytes() == garbage
+
+
+async def test_launch_opens_the_store_after_the_first_paint(tmp_path: Path, monkeypatch) -> None:
+    from tui.launch import build_app
+
+    db = tmp_path / "docbao.json"
+    seed = Path(__file__).resolve().parents[2] / "seeds"
+    app, _errors, _code = build_app([str(seed)], str(db))
+    assert app is not None and app.store is None
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: app.store is not None)
+        assert isinstance(app.screen, LibraryScreen)
+        app.store.add(app.articles[0], tags=["sau"])
+        app.screen.refresh_rows()
+        row = app.screen.table.rows[app.screen.table.index[app.articles[0].id]]
+        assert row.tags == ["sau"]
+    assert "sau" in db.read_text(encoding="utf-8")
 
 
 async def test_build_app_reports_unreadable_files(tmp_path: Path, monkeypatch) -> None:

@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.screens.footer import QuietFooter
 
 __all__ = ["ErrorScreen"]
 
@@ -43,4 +45,4 @@ class ErrorScreen(Screen[None]):
             yield Static(Content(self.message), id="error-message", markup=False)
             yield Static(Content("\n".join(todo)), id="error-todo", markup=False)
             yield Static(Content.styled("Press q to quit.", "dim"))
-        yield Footer()
+        yield QuietFooter()

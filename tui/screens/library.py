@@ -1,6 +1,7 @@
 """The library: one line per article, filter as you type (diacritic-insensitive), sort, Enter opens.
 
-First paint shows titles, words, notes, tags and read state from the store at once; entity and quote
+First paint shows titles and words; notes, tags and read state follow from the store as soon as it is open
+(launch opens it just after the first paint, see DocbaoApp), and entity and quote
 counts come from the analysis cache in a background worker and fill in as they arrive. The folded text
 of every article (for filtering over the body) is also built there; until it is ready the filter covers
 titles and tags.
@@ -16,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from analysis.text import fold
-from tui.commands_palette import PaletteCommand, binding_commands
-from tui.widgets.panels import ArticleTable, ArticleTableHeader, LibraryRow
+from tui.palette import PaletteCommand, binding_commands
+from tui.screens.footer import QuietFooter
+from tui.screens.library_table import ArticleTable, ArticleTableHeader, LibraryRow
 
 if TYPE_CHECKING:
     from tui.app import DocbaoApp
@@ -84,15 +86,15 @@ class LibraryScreen(Screen[None]):
         yield ArticleTableHeader(id="library-header")
         yield ArticleTable(self._build_rows(), id="library-table")
         yield Static("", id="library-status", markup=False)
-        yield Footer()
+        yield QuietFooter()
 
     # -- rows ------------------------------------------------------------------------------------------
     def _build_rows(self) -> list[LibraryRow]:
         app = self.docbao
         store = app.store
-        counts = store.counts_by_article()
-        tags = store.tags_by_article()
-        states = store.reading_states()
+        counts = store.counts_by_article() if store is not None else {}
+        tags = store.tags_by_article() if store is not None else {}
+        states = store.reading_states() if store is not None else {}
         rows = []
         haystacks = []
         for a in app.articles:
@@ -110,6 +112,12 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply(keep=None)
+        if self.docbao.store is not None:
+            self.fill_counts()
+
+    def store_ready(self) -> None:
+        """The database is open (launch opens it after the first paint): notes, tags, read state, counts."""
+        self.refresh_rows()
         self.fill_counts()
 
     def on_screen_resume(self) -> None:
@@ -119,6 +127,8 @@ class LibraryScreen(Screen[None]):
         """Re-read annotation counts, tags and reading state from the store (after the reader closes)."""
         table = self.table
         store = self.docbao.store
+        if store is None:
+            return
         counts = store.counts_by_article()
         tags = store.tags_by_article()
         states = store.reading_states()

@@ -17,11 +17,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from analysis.spans import Analysis
-from tui.commands_palette import PaletteCommand, binding_commands
+from tui.palette import PaletteCommand, binding_commands
 from tui.screens.dialogs import (
     AnnotateDialog,
     AnnotationEdit,
@@ -29,6 +29,7 @@ from tui.screens.dialogs import (
     CorrectionChoice,
     CorrectionDialog,
 )
+from tui.screens.footer import QuietFooter
 from tui.widgets.article_view import ArticleView, ViewSpan
 from tui.widgets.panels import (
     AnalysisStatus,
@@ -143,7 +144,7 @@ class ReaderScreen(Screen[None]):
             yield SidePanel(id="side-panel")
         yield Legend(self._legend_items(), id="legend")
         yield Static("", id="reader-info", markup=False)
-        yield Footer()
+        yield QuietFooter()
 
     def _legend_items(self) -> list[tuple[str, str, str, object]]:
         from tui.styles import span_style
