@@ -9,6 +9,7 @@ process-wide singleton, and concurrent cold first calls crash inside it).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.align import align_tokens
+from analysis.intervals import Occupied, greedy_non_overlapping
 from analysis.lexicon import Lexicon
 from analysis.segment import paragraphs, sentences
 from analysis.spans import LABELS, Span
@@ -56,10 +58,12 @@ class Token:
     ner: str  # the CRF's BIO tag
 
 
-def _tag_raw(sentence: str) -> list[tuple[str, ...]]:
+@functools.lru_cache(maxsize=4096)
+def _tag_raw(sentence: str) -> tuple[tuple[str, ...], ...]:
+    """underthesea's rows for one sentence; repeated sentences (boilerplate, ads) are tagged once."""
     ner = _load()
     with _lock:
-        return [tuple(str(x) for x in r) for r in ner(sentence)]
+        return tuple(tuple(str(x) for x in r) for r in ner(sentence))
 
 
 def tag_sentence(sentence: str) -> list[tuple[str, str]]:
@@ -71,14 +75,18 @@ def sentence_ranges(text: str) -> list[tuple[int, int]]:
     return [s for p in paragraphs(text) for s in sentences(text, *p)]
 
 
-def tokenize(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[list[Token]]:
+def tokenize(text: str, ranges: Iterable[tuple[int, int]] | None = None, *, capitalised_only: bool = False
+             ) -> list[list[Token]]:
     """Tagged tokens of each sentence (of the given sentence ranges, else all), on exact offsets.
 
-    Tokens whose place could not be found are left out.
+    Tokens whose place could not be found are left out. ``capitalised_only`` skips sentences without a
+    capital letter: no rule keeps an entity without one, so the pipeline need not tag them.
     """
     out: list[list[Token]] = []
     for s, e in sentence_ranges(text) if ranges is None else ranges:
         sent = text[s:e]
+        if capitalised_only and not any(ch.isupper() for ch in sent):
+            continue
         if not any(ch.isalpha() for ch in sent):
             continue
         rows = _tag_raw(sent)
@@ -213,12 +221,7 @@ def clean_entities(text: str, spans: Sequence[Span]) -> list[Span]:
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     """Sorted by start; where spans overlap, the longer one (then the earlier one) wins."""
-    ordered = sorted(spans, key=lambda sp: (-(sp.end - sp.start), sp.start))
-    taken: list[Span] = []
-    for sp in ordered:
-        if all(sp.end <= t.start or sp.start >= t.end for t in taken):
-            taken.append(sp)
-    return sorted(taken, key=lambda sp: sp.start)
+    return greedy_non_overlapping(sorted(spans, key=lambda sp: (-(sp.end - sp.start), sp.start)))
 
 
 # --- the user's corrections -------------------------------------------------------------------------
@@ -254,13 +257,17 @@ def apply_lexicon(text: str, spans: Sequence[Span], lexicon: Lexicon | None) -> 
         return list(spans)
     rejected = {e.surface for e in lexicon.entries if e.label is None}
     kept = [sp for sp in spans if sp.text not in rejected]
+    existing = Occupied()
+    for sp in kept:
+        existing.add(sp.start, sp.end)
     forced: list[Span] = []
+    forced_at = Occupied()
     for entry in sorted((e for e in lexicon.entries if e.label), key=lambda e: -len(e.surface)):
         for s, e in find_all(text, entry.surface):
-            if any(not (e <= f.start or s >= f.end) for f in forced):
-                continue
-            if any(sp.start <= s and e <= sp.end and (sp.start, sp.end) != (s, e) for sp in kept):
+            outer = existing.containing(s, e)
+            if outer is not None and outer != (s, e):
                 continue  # inside a longer entity
-            forced.append(Span(s, e, str(entry.label), text[s:e], "lexicon"))
-    kept = [sp for sp in kept if all(sp.end <= f.start or sp.start >= f.end for f in forced)]
+            if forced_at.add(s, e):
+                forced.append(Span(s, e, str(entry.label), text[s:e], "lexicon"))
+    kept = [sp for sp in kept if not forced_at.overlaps(sp.start, sp.end)]
     return sorted(kept + forced, key=lambda sp: sp.start)

@@ -24,7 +24,7 @@ ANALYZER_VERSION = "1.0"
 
 
 def _entities(text: str, ranges: list[tuple[int, int]] | None, lexicon: Lexicon | None) -> list:
-    tokens = ent.tokenize(text, ranges)
+    tokens = ent.tokenize(text, ranges, capitalised_only=True)
     spans = ent.clean_entities(text, ent.bio_spans(text, tokens))
     spans = rules.refine(text, spans, tokens)
     return ent.apply_lexicon(text, spans, lexicon)

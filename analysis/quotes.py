@@ -14,11 +14,13 @@ phrase such as "Tổng thống Nga").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analysis.entities import TITLES
+from analysis.intervals import SpanIndex
 from analysis.segment import paragraphs, sentences
 from analysis.spans import Quote, Span, Speaker
 
@@ -102,9 +104,9 @@ def _straight_opens(text: str, i: int, para_start: int) -> bool:
 
 
 def _sentence_of(sents: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in sents:
-        if s <= pos < e:
-            return s, e
+    i = bisect.bisect_right(sents, (pos, float("inf"))) - 1
+    if i >= 0 and sents[i][0] <= pos < sents[i][1]:
+        return sents[i]
     return (pos, pos)
 
 
@@ -116,17 +118,17 @@ def _trim_end(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _entity_at_end(entities: Sequence[Span], text: str, pos: int, labels: tuple[str, ...]) -> Span | None:
+def _entity_at_end(entities: SpanIndex, text: str, pos: int, labels: tuple[str, ...]) -> Span | None:
     """An entity of those labels ending right before ``pos`` (allowing adverbs and spaces between)."""
     m = _ADVERBS.search(text, max(0, pos - 60), pos)
     cut = m.start() if m else pos
-    for sp in entities:
-        if sp.label in labels and sp.end <= cut and not text[sp.end:cut].strip():
+    for sp in entities.before(cut, 300):
+        if sp.label in labels and not text[sp.end:cut].strip():
             return sp
     return None
 
 
-def _mention_before(text: str, entities: Sequence[Span], sent_start: int, pos: int) -> Speaker | None:
+def _mention_before(text: str, entities: SpanIndex, sent_start: int, pos: int) -> Speaker | None:
     """The subject right before a speech verb at ``pos``: an entity, a title phrase or an acronym."""
     m = _ADVERBS.search(text, sent_start, pos)
     cut = m.start() if m else pos
@@ -149,22 +151,19 @@ def _mention_before(text: str, entities: Sequence[Span], sent_start: int, pos: i
     return None
 
 
-def _first_actor(entities: Sequence[Span], s: int, e: int) -> Speaker | None:
-    for sp in entities:
-        if s <= sp.start and sp.end <= e and sp.label in ("PER", "ORG"):
+def _first_actor(entities: SpanIndex, s: int, e: int) -> Speaker | None:
+    for sp in entities.within(s, e):
+        if sp.label in ("PER", "ORG"):
             return Speaker(sp.text, sp.start, sp.end)
     return None
 
 
-def _last_person(entities: Sequence[Span], before: int) -> Speaker | None:
-    best = None
-    for sp in entities:
-        if sp.label == "PER" and sp.end <= before:
-            best = sp
-    return Speaker(best.text, best.start, best.end) if best else None
+def _last_person(entities: SpanIndex, before: int) -> Speaker | None:
+    best = entities.last_before(before, "PER")
+    return Speaker(best.text, best.start, best.end) if isinstance(best, Span) else None
 
 
-def _speaker_after(text: str, entities: Sequence[Span], pos: int, sent_end: int) -> Speaker | None:
+def _speaker_after(text: str, entities: SpanIndex, pos: int, sent_end: int) -> Speaker | None:
     """ "…", ông X nói / "…", X cho biết: a name (with its verb) right after the closing mark."""
     window_end = min(len(text), pos + 80)
     m = re.match(r"[ \t]*[,–—-]?[ \t]*", text[pos:window_end])  # same sentence: a comma or dash at most
@@ -174,8 +173,8 @@ def _speaker_after(text: str, entities: Sequence[Span], pos: int, sent_end: int)
     if tm:
         t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[at:window_end], re.IGNORECASE)
         ent_start = at + (t_only.end() if t_only else 0)
-    for sp in entities:
-        if sp.start == ent_start and sp.label in ("PER", "ORG"):
+    for sp in entities.starting_at(ent_start):
+        if sp.label in ("PER", "ORG"):
             rest = text[sp.end:window_end]
             if _VERB_RE.match(rest.lstrip()) or re.match(r"\s*\(", rest):
                 return Speaker(sp.text, sp.start, sp.end)
@@ -238,28 +237,41 @@ def _verb_before_rang(text: str, ss: int, rang: int) -> int:
     return rang
 
 
-def _canonical(speaker: Speaker | None, ents: Sequence[Span]) -> Speaker | None:
+def _full_names(ents: Sequence[Span]) -> dict[str, Span]:
+    """Each proper word-suffix of a person's name → the first entity with that full name."""
+    out: dict[str, Span] = {}
+    for sp in ents:
+        if sp.label == "PER":
+            words = sp.text.split()
+            for k in range(1, len(words)):
+                out.setdefault(" ".join(words[k:]), sp)
+    return out
+
+
+def _canonical(speaker: Speaker | None, full: dict[str, Span]) -> Speaker | None:
     """A short mention ("Việt", "Rudd") resolved to the article's full name for that person
     ("Võ Trọng Việt", "Amber Rudd"): the first longer person entity ending with the same name."""
     if speaker is None:
         return None
-    for sp in ents:
-        if sp.label == "PER" and len(sp.text) > len(speaker.text) and sp.text.endswith(" " + speaker.text):
-            return Speaker(sp.text, sp.start, sp.end)
-    return speaker
+    sp = full.get(speaker.text)
+    return Speaker(sp.text, sp.start, sp.end) if sp is not None else speaker
 
 
 def find_quotes(text: str, entities: Sequence[Span], ranges: Sequence[tuple[int, int]] | None = None
                 ) -> list[Quote]:
     """All quotes of the text (or of the given paragraph ranges), with speakers."""
-    ents = sorted(entities, key=lambda sp: sp.start)
+    idx = SpanIndex(entities)
+    full = _full_names(entities)
     out: list[Quote] = []
     for ps, pe in (list(paragraphs(text)) if ranges is None else ranges):
-        out.extend(_paragraph_quotes(text, ents, ps, pe))
-    return [Quote(q.start, q.end, q.text, q.kind, _canonical(q.speaker, ents)) for q in out]
+        if not (any(ch in text[ps:pe] for ch in ":“\"«‘") or _VERB_RE.search(text, ps, pe)
+                or _RANG.search(text, ps, pe) or _THEO.search(text, ps, pe)):
+            continue  # no quotation mark, colon, speech verb or "Theo …,": nothing to find
+        out.extend(_paragraph_quotes(text, idx, ps, pe))
+    return [Quote(q.start, q.end, q.text, q.kind, _canonical(q.speaker, full)) for q in out]
 
 
-def _paragraph_quotes(text: str, ents: Sequence[Span], ps: int, pe: int) -> list[Quote]:
+def _paragraph_quotes(text: str, ents: SpanIndex, ps: int, pe: int) -> list[Quote]:
     sents = list(sentences(text, ps, pe, max_len=10**9))
     pairs = find_pairs(text, ps, pe)
     quotes: list[Quote] = []
@@ -296,13 +308,20 @@ def _paragraph_quotes(text: str, ents: Sequence[Span], ps: int, pe: int) -> list
     return sorted(quotes, key=lambda q: q.start)
 
 
-def _inside_pairs(pairs: Sequence[_Pair], pos: int) -> bool:
-    return any(p.open <= pos <= p.close for p in pairs)
+def _inside_pairs(pairs: Sequence[_Pair], opens: Sequence[int], pos: int) -> bool:
+    i = bisect.bisect_right(opens, pos) - 1
+    return i >= 0 and pairs[i].open <= pos <= pairs[i].close
 
 
-def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]], pairs: Sequence[_Pair]
+def _pair_opens_within(opens: Sequence[int], a: int, b: int) -> bool:
+    i = bisect.bisect_left(opens, a)
+    return i < len(opens) and opens[i] < b
+
+
+def _indirect(text: str, ents: SpanIndex, sents: Sequence[tuple[int, int]], pairs: Sequence[_Pair]
               ) -> list[Quote]:
     out: list[Quote] = []
+    opens = [p.open for p in pairs]
     for ss, se in sents:
         triggers: list[tuple[int, int, int]] = []  # (verb start, content start, kind of trigger)
         for m in _VERB_RE.finditer(text, ss, se):
@@ -330,7 +349,7 @@ def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]],
         triggers.sort()
         covered_until = -1
         for vpos, cstart, how in triggers:
-            if cstart <= covered_until or vpos < covered_until or _inside_pairs(pairs, vpos):
+            if cstart <= covered_until or vpos < covered_until or _inside_pairs(pairs, opens, vpos):
                 continue
             if cstart >= se or text[cstart] in OPEN_CLOSE:
                 continue
@@ -338,7 +357,7 @@ def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]],
             co = _COORD_SPEECH.search(text, cstart, se)
             if co:
                 cend = co.start()
-            if any(cstart <= p.open < cend for p in pairs):
+            if _pair_opens_within(opens, cstart, cend):
                 continue  # the speech is (partly) quoted: the direct quote stands for it
             s, e = _trim_end(text, cstart, cend)
             if len(text[s:e].split()) < 3:
@@ -357,7 +376,7 @@ def _indirect(text: str, ents: Sequence[Span], sents: Sequence[tuple[int, int]],
     return out
 
 
-def _theo_speaker(text: str, ents: Sequence[Span], vpos: int, cstart: int) -> Speaker | None:
+def _theo_speaker(text: str, ents: SpanIndex, vpos: int, cstart: int) -> Speaker | None:
     """ "Theo ông X, …" / "Theo Bộ Y tế, …": the phrase must name a person or an organisation."""
     m = _THEO.match(text, vpos)
     if not m:
@@ -365,8 +384,8 @@ def _theo_speaker(text: str, ents: Sequence[Span], vpos: int, cstart: int) -> Sp
     ps, pe = m.start(1), m.end(1)
     t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[ps:pe], re.IGNORECASE)
     name_start = ps + (t_only.end() if t_only else 0)
-    for sp in ents:
-        if sp.start == name_start and sp.end == pe and sp.label in ("PER", "ORG"):
+    for sp in ents.starting_at(name_start):
+        if sp.end == pe and sp.label in ("PER", "ORG"):
             return Speaker(sp.text, sp.start, sp.end)
     tm = _TITLE_PHRASE.match(text, ps, pe)
     if tm and tm.end() == pe:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from analysis.entities import TITLES, Token, is_date_or_number, trim_span
 from analysis.gazetteer import AMBIGUOUS, places
+from analysis.intervals import Occupied, greedy_non_overlapping
 from analysis.spans import Span
 
 ORG_HEADS = (
@@ -111,9 +112,22 @@ def _org_head(tok: Token) -> int | None:
     low = _lowers(tok)
     if low in _HEAD_SET:
         return tok.end
-    for head in ORG_HEADS:
-        if low.startswith(head + " ") and _cap(tok.text[len(head) + 1:]):
+    words = low.split(" ")
+    for k in range(min(4, len(words) - 1), 0, -1):
+        head = " ".join(words[:k])
+        if head in _HEAD_SET and _cap(tok.text[len(head) + 1:]):
             return tok.start + len(head)
+    return None
+
+
+def _place_prefix(surface: str) -> str | None:
+    """The longest place name (not an ambiguous one) that the surface starts with, followed by more words."""
+    gaz = places()
+    words = surface.split(" ")
+    for k in range(len(words) - 1, 0, -1):
+        head = " ".join(words[:k])
+        if head in gaz and head not in AMBIGUOUS:
+            return head
     return None
 
 
@@ -296,9 +310,11 @@ def _other_candidates(text: str) -> list[_Cand]:
         label = "MISC" if _MISC_CUE.search(before + " ") else "ORG"
         out.append(_Cand(m.start(), m.end(), label, 2, "rule"))
     for m in _TEAM.finditer(text):
-        for name in sorted(gaz, key=len, reverse=True):
-            if text.startswith(name, m.end()) and _is_word_boundary(text, m.end(), m.end() + len(name)):
-                out.append(_Cand(m.start(), m.end() + len(name), "ORG", 6, "rule"))
+        following = _words(text, m.end(), min(len(text), m.end() + 40))
+        for k in range(min(4, len(following)), 0, -1):
+            end = following[k - 1][1]
+            if text[m.end():end] in gaz:
+                out.append(_Cand(m.start(), end, "ORG", 6, "rule"))
                 break
     # "tên lửa (đạn đạo|tầm trung) Oreshnik": capitalised words a few lower-case words after a cue.
     for m in _MISC_NAME.finditer(text):
@@ -360,12 +376,11 @@ def _crf_candidates(text: str, spans: Sequence[Span]) -> list[_Cand]:
         elif len(surface) <= 2 or "." in surface:
             continue  # initials and credits ("Kh", "Kh.V"): not names we can vouch for
         # "Belarus Lukashenko", "Belarus Alexander Lukashenko": a place glued before a name.
-        for name in sorted(gaz, key=len, reverse=True):
-            if surface.startswith(name + " ") and _cap(surface[len(name) + 1:]) and name not in AMBIGUOUS:
-                out.append(_Cand(s, s + len(name), "LOC", 1, "model"))
-                s = s + len(name) + 1
-                label = "PER" if label in ("PER", "LOC") else label
-                break
+        name = _place_prefix(surface)
+        if name is not None and _cap(surface[len(name) + 1:]):
+            out.append(_Cand(s, s + len(name), "LOC", 1, "model"))
+            s = s + len(name) + 1
+            label = "PER" if label in ("PER", "LOC") else label
         out.append(_Cand(s, e, label, 1, "model"))
     return out
 
@@ -373,12 +388,7 @@ def _crf_candidates(text: str, spans: Sequence[Span]) -> list[_Cand]:
 # --- putting it together ------------------------------------------------------------------------------
 
 def _resolve(cands: Sequence[_Cand]) -> list[_Cand]:
-    ordered = sorted(cands, key=lambda c: (-c.prio, -(c.end - c.start), c.start))
-    taken: list[_Cand] = []
-    for c in ordered:
-        if all(c.end <= t.start or c.start >= t.end for t in taken):
-            taken.append(c)
-    return sorted(taken, key=lambda c: c.start)
+    return greedy_non_overlapping(sorted(cands, key=lambda c: (-c.prio, -(c.end - c.start), c.start)))
 
 
 def _consistency(text: str, chosen: list[_Cand]) -> list[_Cand]:
@@ -396,17 +406,18 @@ def _consistency(text: str, chosen: list[_Cand]) -> list[_Cand]:
         parts = surface.split()
         if label == "PER" and len(parts) >= 3 and parts[0] in FAMILY_NAMES and parts[-1] not in AMBIGUOUS:
             extra.setdefault(parts[-1], "PER")
-    occupied = sorted((c.start, c.end) for c in out)
-    for surface, label in extra.items():
+    occupied = Occupied()
+    for c in out:
+        occupied.add(c.start, c.end)
+    for surface, label in sorted(extra.items(), key=lambda kv: -len(kv[0])):
         i = text.find(surface)
         while i >= 0:
             j = i + len(surface)
-            if _is_word_boundary(text, i, j) and all(j <= s or i >= e for s, e in occupied):
-                # A lone given name must not be the start of another capitalised name ("Cường Quốc").
-                nxt = text[j:j + 2]
-                if not (nxt[:1] == " " and _cap(nxt[1:2])):
-                    out.append(_Cand(i, j, label, 0, "repeat"))
-                    occupied.append((i, j))
+            # A lone given name must not be the start of another capitalised name ("Cường Quốc").
+            nxt = text[j:j + 2]
+            if (_is_word_boundary(text, i, j) and not (nxt[:1] == " " and _cap(nxt[1:2]))
+                    and occupied.add(i, j)):
+                out.append(_Cand(i, j, label, 0, "repeat"))
             i = text.find(surface, i + 1)
     return sorted(out, key=lambda c: c.start)
 

@@ -51,6 +51,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=100, help="how many corpus articles (default 100)")
     ap.add_argument("--rounds", type=int, default=2, help="alternating rounds of each (default 2)")
+    ap.add_argument("--huge", action="store_true", help="also time a 10 MB single-line article (about a minute)")
     args = ap.parse_args()
 
     t0 = time.perf_counter()
@@ -86,6 +87,16 @@ def main() -> None:
     warm_cached = statistics.median(cached)
     print(f"seed ({len(seed):,} chars): cold {cold * 1000:.1f} ms, cached {warm_cached * 1000:.2f} ms (median of 20)"
           f"  -> {cold / warm_cached:,.0f}x faster (target >= 100x)")
+
+    if args.huge:
+        unit = "Ông Nguyễn Văn An sống ở Hà Nội và nói: “Tôi làm việc tại Bộ Y tế 😀”. Giá 2.000 đồng ngày 6/12. "
+        huge = unit * (10_000_000 // len(unit))
+        t = time.perf_counter()
+        result = analyze(huge)
+        took = time.perf_counter() - t
+        result.check(huge)
+        print(f"10 MB single line ({len(huge):,} chars, repetitive): {took:.1f} s, {len(result.entities):,} entities, "
+              f"{len(result.quotes):,} quotes, every offset valid")
 
     biggest = max(texts, key=len)
     tracemalloc.start()

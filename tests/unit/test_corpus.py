@@ -29,3 +29,17 @@ def test_every_corpus_article_analyses_with_valid_offsets():
         n_quotes += len(result.quotes)
     # The corpus is news: it has many entities and quotes; a broken tagger or quote finder finds few.
     assert n_entities > 5000 and n_quotes > 300
+
+
+@pytest.mark.slow
+def test_a_one_megabyte_single_line_analyses_in_linear_time_with_valid_offsets():
+    from analysis.text import normalize_text
+
+    unit = "Ông Nguyễn Văn An sống ở Hà Nội và nói: “Tôi làm việc tại Bộ Y tế 😀”. Giá 2.000 đồng ngày 6/12. "
+    text = normalize_text(unit * (1_000_000 // len(unit)))
+    assert "\n" not in text and len(text) > 990_000
+    result = analyze(text)
+    result.check(text)
+    n = text.count("Nguyễn Văn An")
+    assert sum(e.text == "Nguyễn Văn An" and e.label == "PER" for e in result.entities) == n
+    assert sum(q.kind == "direct" for q in result.quotes) == n

@@ -1,0 +1,45 @@
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.intervals import Occupied, SpanIndex, greedy_non_overlapping
+from analysis.spans import Span
+
+RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)).map(lambda t: (t[0], t[0] + t[1])),
+                  max_size=40)
+
+
+@given(RANGES)
+def test_occupied_agrees_with_brute_force(ranges):
+    occ = Occupied()
+    taken: list[tuple[int, int]] = []
+    for s, e in ranges:
+        brute = all(e <= a or s >= b for a, b in taken)
+        assert occ.overlaps(s, e) is (not brute)
+        assert occ.add(s, e) is brute
+        if brute:
+            taken.append((s, e))
+
+
+@given(RANGES)
+def test_greedy_keeps_priority_order_and_never_overlaps(ranges):
+    spans = [Span(s, e, "PER", "x" * (e - s)) for s, e in ranges]
+    kept = greedy_non_overlapping(spans)
+    for a, b in itertools.pairwise(kept):
+        assert a.end <= b.start
+    # every dropped span overlaps a kept span that came before it in priority order
+    for i, sp in enumerate(spans):
+        if sp not in kept:
+            assert any(not (sp.end <= k.start or sp.start >= k.end) for k in spans[:i] if k in kept)
+
+
+def test_span_index_queries():
+    spans = [Span(0, 3, "PER", "abc"), Span(5, 8, "LOC", "def"), Span(10, 12, "PER", "gh")]
+    idx = SpanIndex(spans)
+    assert [s.start for s in idx.within(4, 12)] == [5, 10]
+    assert [s.start for s in idx.before(9)] == [0, 5]
+    assert idx.last_before(9, "PER") == spans[0]
+    assert idx.last_before(12, "PER") == spans[2]
+    assert idx.last_before(2, "PER") is None
+    assert idx.starting_at(5) == [spans[1]]
