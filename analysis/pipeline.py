@@ -15,8 +15,8 @@ from analysis import rules
 from analysis.cache import AnalysisCache
 from analysis.lexicon import Lexicon
 from analysis.quotes import find_quotes
-from analysis.segment import paragraphs, sentences
-from analysis.spans import Analysis
+from analysis.segment import paragraphs
+from analysis.spans import Analysis, Quote, Span, Speaker
 from analysis.text import normalize_text, text_sha256
 
 # Bump when the analysis of a text can change, so cached analyses are recomputed.
@@ -30,22 +30,42 @@ def _entities(text: str, ranges: list[tuple[int, int]] | None, lexicon: Lexicon 
     return ent.apply_lexicon(text, spans, lexicon)
 
 
+def relevant_lexicon(text: str, lexicon: Lexicon | None, article_id: str | None) -> Lexicon | None:
+    """The corrections that can change this article's analysis: those for it (or global) whose surface
+    form occurs in its text. Cache keys use this, so a correction re-analyses only the articles it touches."""
+    if not lexicon:
+        return None
+    lex = lexicon.for_article(article_id)
+    return Lexicon(tuple(e for e in lex.entries if e.surface and e.surface in text)) or None
+
+
 def analyze(text: str, lexicon: Lexicon | None = None, article_id: str | None = None) -> Analysis:
     """Entities and quotes of ``text`` (which must already be canonical NFC; see analysis.text)."""
     if text != normalize_text(text):
         raise ValueError("analyze() needs canonical text: pass it through analysis.text.normalize_text")
-    lex = lexicon.for_article(article_id) if lexicon else None
+    lex = relevant_lexicon(text, lexicon, article_id)
     spans = _entities(text, None, lex)
     quotes = find_quotes(text, spans)
     return Analysis(tuple(spans), tuple(quotes), ANALYZER_VERSION)
 
 
 def _partial(text: str, first: tuple[int, int], lex: Lexicon | None) -> Analysis:
+    """The analysis of the paragraphs that overlap ``first`` alone, on offsets into the whole text."""
     paras = [p for p in paragraphs(text) if p[1] >= first[0] and p[0] <= first[1]]
-    ranges = [s for p in paras for s in sentences(text, *p)]
-    spans = _entities(text, ranges, lex)
-    quotes = find_quotes(text, spans, paras)
-    return Analysis(tuple(spans), tuple(quotes), ANALYZER_VERSION, meta={"partial": True})
+    if not paras:
+        return Analysis((), (), ANALYZER_VERSION, meta={"partial": True})
+    base, stop = paras[0][0], paras[-1][1]
+    window = text[base:stop]
+    spans = _entities(window, None, lex)
+    quotes = find_quotes(window, spans)
+
+    def sp(x: Speaker | None) -> Speaker | None:
+        return Speaker(x.text, x.start + base, x.end + base) if x else None
+
+    return Analysis(
+        tuple(Span(e.start + base, e.end + base, e.label, e.text, e.source) for e in spans),
+        tuple(Quote(q.start + base, q.end + base, q.text, q.kind, sp(q.speaker)) for q in quotes),
+        ANALYZER_VERSION, meta={"partial": True})
 
 
 class Analyzer:
@@ -62,7 +82,7 @@ class Analyzer:
         ent.warm()
 
     def _key(self, text: str, lexicon: Lexicon | None, article_id: str | None) -> tuple[str, Lexicon | None]:
-        lex = lexicon.for_article(article_id) if lexicon else None
+        lex = relevant_lexicon(text, lexicon, article_id)
         lex_version = lex.version if lex else "none"
         return f"{text_sha256(text)}-{ANALYZER_VERSION}-{lex_version}", lex
 
