@@ -2,8 +2,8 @@
 
     python bench/quality.py [--errors]
 
-Gold: the seed article (../shared/eval) and the team's own labels (tests/gold/vn_news, over the shared
-corpus). Entities: exact span and label, P/R/F1 per label. Quotes: P/R and speaker accuracy. Then the
+Gold: the seed article (../shared/eval), the team's own labels (tests/gold/vn_news, over the shared
+corpus) and a held-out set labelled after the rules were written (tests/gold/heldout). Entities: exact span and label, P/R/F1 per label. Quotes: P/R and speaker accuracy. Then the
 leverage of corrections: on half of the team's articles, one correction per distinct wrong surface form;
 F1 on the other half before and after.
 """
@@ -100,8 +100,11 @@ def main() -> None:
     seed = [load_seed_gold(SHARED / "eval", ROOT / "seeds")]
     team = load_corpus_gold(ROOT / "tests" / "gold" / "vn_news", SHARED / "corpus" / "vn_news")
     sets = [("seed gold (1 article)", seed)]
+    heldout = load_corpus_gold(ROOT / "tests" / "gold" / "heldout", SHARED / "corpus" / "vn_news")
     if team and all(d.path.exists() for d in team):
-        sets.append((f"team gold ({len(team)} articles)", team))
+        sets.append((f"team gold ({len(team)} articles; the rules were developed looking at these)", team))
+    if heldout and all(d.path.exists() for d in heldout):
+        sets.append((f"held-out gold ({len(heldout)} articles labelled after the rules were written)", heldout))
     for name, docs in sets:
         raw, ours, quotes = evaluate(docs, args.errors)
         table(name, raw, ours)
