@@ -41,7 +41,7 @@ def clip(text: str, width: int) -> str:
 class LibraryRow:
     article_id: str
     title: str
-    words: int
+    words: int | None  # None: not counted yet (the worker fills it in for big libraries)
     entities: int | None = None  # None: not known yet (the worker fills it in); -1: not analysed yet
     quotes: int | None = None
     notes: int = 0
@@ -91,7 +91,7 @@ def row_cells(row: LibraryRow) -> dict[str, str]:
     return {
         "read": "" if row.read else "●",
         "title": row.title,
-        "words": f"{row.words:,}".replace(",", "."),
+        "words": "…" if row.words is None else f"{row.words:,}".replace(",", "."),
         "entities": _count(row.entities),
         "quotes": _count(row.quotes),
         "notes": str(row.notes) if row.notes else "",
