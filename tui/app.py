@@ -295,6 +295,18 @@ class DocbaoApp(App[None]):
 
         return data_dir()
 
+    def store_write(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
+        """Run a store write: (True, its result), or on failure (disk full, read-only file, a damaged
+        database…) tell the user what was not saved and return (False, None). The store keeps the
+        previous file intact."""
+        try:
+            return True, fn(*args, **kwargs)
+        except Exception as exc:
+            message = str(exc) or type(exc).__name__
+            self.notify(f"Could not save {what}: {message}", title="Not saved", severity="error",
+                        timeout=10, markup=False)
+            return False, None
+
     def copy_text(self, text: str, what: str = "") -> CopyResult:
         """Copy by every route (see :mod:`tui.clipboard`) and tell the user what and how."""
         driver = self._driver

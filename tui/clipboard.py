@@ -52,6 +52,13 @@ def osc52(text: str, *, tmux: bool = False) -> str:
     return seq
 
 
+def _reason(exc: BaseException) -> str:
+    if type(exc).__name__ == "PyperclipException":
+        return "unavailable (no xclip, xsel or wl-copy found)"
+    first = str(exc).strip().split("\n")[0]
+    return f"failed ({preview(first or type(exc).__name__, 60)})"
+
+
 def preview(text: str, limit: int = 48) -> str:
     """One line, at most ``limit`` characters, for a notification."""
     one = " ".join(text.split())
@@ -70,12 +77,12 @@ class CopyResult:
         """A sentence for the user: what was copied and by which route."""
         short = preview(self.text)
         what = short if short.startswith(("“", '"', "«")) else f"“{short}”"
-        parts = list(self.routes)
-        msg = f"Copied {what} ({len(self.text)} characters) by " + ", ".join(parts) if parts else what
+        routes = " and ".join(self.routes) if self.routes else "no route"
+        msg = f"Copied {what} ({len(self.text)} characters) by {routes}"
         if self.file is not None:
-            msg += f". No clipboard could confirm it, so it is also saved in {self.file}"
+            msg += f"; also saved to {self.file}, since no clipboard could confirm it"
         if self.errors:
-            msg += ". " + "; ".join(self.errors)
+            msg += " (" + "; ".join(self.errors) + ")"
         return msg
 
 
@@ -121,8 +128,7 @@ class Clipboard:
             try:
                 self.native.copy(text)
             except Exception as exc:  # pyperclip.PyperclipException and anything else
-                first = str(exc).strip().split(".")[0] if str(exc).strip() else type(exc).__name__
-                result.errors.append(f"{self.native.name} unavailable ({preview(first, 60)})")
+                result.errors.append(f"{self.native.name}: {_reason(exc)}")
             else:
                 result.confirmed = True
                 result.routes.append(self.native.name)

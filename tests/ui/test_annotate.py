@@ -199,3 +199,26 @@ async def test_nothing_to_edit_says_so(make_app) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert sum("No note under the cursor" in n.message for n in app._notifications) == 2
+
+
+async def test_a_failed_save_is_reported_not_a_crash(make_app, store, monkeypatch) -> None:
+    from store.annotations import StoreError
+
+    def full(*_a, **_k):
+        raise StoreError("/home/u/docbao.json: could not write: No space left on device")
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        monkeypatch.setattr(store, "add", full)
+        reader.go_to(TEXT.index(QUOTE))
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, AnnotateDialog))
+        await pilot.press(*"x", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert any("No space left" in n.message and n.severity == "error" for n in app._notifications)
+        monkeypatch.setattr(store, "set_reading", full)
+        await pilot.press("m")
+        await pilot.press("q")  # leaving still works; the position could not be saved, and says so
+        await settle(pilot)
+        assert not isinstance(app.screen, ReaderScreen)

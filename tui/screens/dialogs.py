@@ -333,7 +333,9 @@ class CorrectionsScreen(ModalScreen[bool]):
         opt = self.query_one(OptionList).highlighted_option
         if opt is None or opt.id is None:
             return
-        app.store.remove_correction(_correction_id(app, opt.id))
+        ok, _ = app.store_write("the undo", app.store.remove_correction, _correction_id(app, opt.id))
+        if not ok:
+            return
         self.changed = True
         self.notify("Correction undone", timeout=3)
         self._fill()

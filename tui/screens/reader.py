@@ -162,7 +162,7 @@ class ReaderScreen(Screen[None]):
         position = int(state.position or 0)
         if 0 < position <= len(self.article.text):
             view.move_cursor(position, center=True)
-        store.set_reading(self.article.id, position=position)
+        self.docbao.store_write("the reading position", store.set_reading, self.article.id, position=position)
         self.anchored = list(store.for_article(self.article))
         self._refresh_spans()
         self._refresh_notes()
@@ -382,7 +382,9 @@ class ReaderScreen(Screen[None]):
         return bool(self.docbao.store.reading(self.article.id).read)
 
     def _set_read(self, read: bool, quiet: bool = False) -> None:
-        self.docbao.store.set_reading(self.article.id, read=read)
+        ok, _ = self.docbao.store_write("the read mark", self.docbao.store.set_reading, self.article.id, read=read)
+        if not ok:
+            return
         if not quiet:
             self.notify("Marked as read" if read else "Marked as unread", timeout=2)
         self._update_info()
@@ -493,7 +495,10 @@ class ReaderScreen(Screen[None]):
                 return
             store = self.docbao.store
             start, end = target if target is not None else (None, None)
-            ann = store.add(self.article, start, end, tags=edit.tags, note=edit.note)
+            ok, ann = self.docbao.store_write("the annotation", store.add, self.article, start, end,
+                                              tags=edit.tags, note=edit.note)
+            if not ok or ann is None:
+                return  # nothing saved (the notification says why); the selection stays, to retry
             self.view.clear_selection()
             self._reload_annotations()
             tags = " ".join(f"#{t}" for t in ann.tags)
@@ -520,7 +525,10 @@ class ReaderScreen(Screen[None]):
         def done(edit: AnnotationEdit | None) -> None:
             if edit is None:
                 return
-            store.update(annotation_id, tags=edit.tags, note=edit.note)
+            ok, _ = self.docbao.store_write("the annotation", store.update, annotation_id, tags=edit.tags,
+                                            note=edit.note)
+            if not ok:
+                return
             self._reload_annotations()
             self.notify("Annotation updated", timeout=2)
 
@@ -546,7 +554,9 @@ class ReaderScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                store.delete(annotation_id)
+                ok, _ = self.docbao.store_write("the deletion", store.delete, annotation_id)
+                if not ok:
+                    return
                 self._reload_annotations()
                 self.notify("Annotation deleted", timeout=2)
 
@@ -607,7 +617,10 @@ class ReaderScreen(Screen[None]):
         def done(choice: CorrectionChoice | None) -> None:
             if choice is None:
                 return
-            self.docbao.store.add_correction(choice.surface, choice.label, choice.scope)
+            ok, _ = self.docbao.store_write("the correction", self.docbao.store.add_correction, choice.surface,
+                                            choice.label, choice.scope)
+            if not ok:
+                return
             where = "everywhere" if choice.scope == "global" else "in this article"
             self.notify(f"“{choice.surface}” is now {choice.label or 'not an entity'} {where}; re-analysing",
                         markup=False, timeout=4)
