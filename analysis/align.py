@@ -53,6 +53,7 @@ def align_tokens(text: str, tokens: Sequence[str]) -> list[tuple[int, int] | Non
     key, offsets = _key(text)
     n = len(key)
     pos = 0  # cursor into key
+    unplaced = 0  # letters of the tokens not found since the last one that was
     found: list[tuple[int, int] | None] = []
     for tok in tokens:
         tkey, _ = _key(tok)
@@ -60,9 +61,16 @@ def align_tokens(text: str, tokens: Sequence[str]) -> list[tuple[int, int] | Non
             found.append(None)
             continue
         at = pos if key.startswith(tkey, pos) else key.find(tkey, pos, min(n, pos + _SEARCH_WINDOW + len(tkey)))
+        if at > pos and sum(ch.isalnum() for ch in key[pos:at]) > unplaced + 2:
+            # Found further on, past more letters than the tokens left unplaced since the last match can
+            # account for: the tool changed this token's letters (a spelling fix) and the hit is a later
+            # word. Leave the token to the gap between its neighbours.
+            at = -1
         if at < 0:
             found.append(None)  # placed below, between its neighbours
+            unplaced += len(tkey)
             continue
+        unplaced = 0
         end_k = at + len(tkey)
         found.append((offsets[at], offsets[end_k - 1] + 1))
         pos = end_k

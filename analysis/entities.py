@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.align import align_tokens
-from analysis.intervals import Occupied, greedy_non_overlapping
+from analysis.intervals import Occupied
 from analysis.lexicon import Lexicon
 from analysis.segment import paragraphs, sentences
 from analysis.spans import LABELS, Span
@@ -75,15 +75,14 @@ def sentence_ranges(text: str) -> list[tuple[int, int]]:
     return [s for p in paragraphs(text) for s in sentences(text, *p)]
 
 
-def tokenize(text: str, ranges: Iterable[tuple[int, int]] | None = None, *, capitalised_only: bool = False
-             ) -> list[list[Token]]:
-    """Tagged tokens of each sentence (of the given sentence ranges, else all), on exact offsets.
+def tokenize(text: str, *, capitalised_only: bool = False) -> list[list[Token]]:
+    """Tagged tokens of each sentence, on exact offsets.
 
     Tokens whose place could not be found are left out. ``capitalised_only`` skips sentences without a
     capital letter: no rule keeps an entity without one, so the pipeline need not tag them.
     """
     out: list[list[Token]] = []
-    for s, e in sentence_ranges(text) if ranges is None else ranges:
+    for s, e in sentence_ranges(text):
         sent = text[s:e]
         if capitalised_only and not any(ch.isupper() for ch in sent):
             continue
@@ -127,9 +126,9 @@ def bio_spans(text: str, sentences_tokens: Iterable[Sequence[Token]]) -> list[Sp
     return spans
 
 
-def crf_entities(text: str, ranges: Iterable[tuple[int, int]] | None = None) -> list[Span]:
-    """Raw CRF entities of ``text`` (or of the given sentence ranges), aligned to exact offsets."""
-    return bio_spans(text, tokenize(text, ranges))
+def crf_entities(text: str) -> list[Span]:
+    """Raw CRF entities of ``text`` (every sentence tagged), aligned to exact offsets."""
+    return bio_spans(text, tokenize(text))
 
 
 # --- clean-up ---------------------------------------------------------------------------------------
@@ -151,8 +150,33 @@ TITLES = (
     "điều tra viên", "trung sĩ", "thượng sĩ", "hạ sĩ", "binh nhì", "linh mục", "hòa thượng", "thượng tọa",
     "đức", "thánh", "tướng", "đại biểu", "đb", "chủ trang trại", "thủ lĩnh", "quốc vương",
 )
-_TITLE_WORDS = sorted({t for t in TITLES}, key=lambda t: -len(t))
+# Honorifics and kinship words that also begin names and places ("Tân Bình", "Cô Tô", "Bà Rịa", "Đức Phúc"):
+# written with a capital inside a sentence, they belong to the name.
+HONORIFICS = frozenset({"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "ngài", "thầy", "cậu",
+                        "mợ", "dì", "tân", "cựu", "đức", "thánh", "vua", "tướng", "đương kim"})
+_TITLE_WORDS = sorted(set(TITLES), key=lambda t: -len(t))
+_ONE_TITLE = re.compile(r"(%s)\s+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
 _TITLE_RE = re.compile(r"(?:(?:%s)\s+)+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
+
+
+def at_sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in ".!?…:;\n\"“”«»'‘’(-–—"
+
+
+def is_title_word(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a title or honorific here, not the start of a name."""
+    word = text[start:end]
+    low = word.lower()
+    if low not in _TITLE_SET:
+        return False
+    return not (low in HONORIFICS and word[:1].isupper() and not at_sentence_start(text, start))
+
+
+_TITLE_SET = frozenset(t.lower() for t in TITLES)
+
 
 _DATE_WORDS = ("ngày", "tháng", "năm", "quý", "tuần", "thứ", "sáng", "chiều", "tối", "đêm", "trưa", "giờ",
                "hôm", "đầu", "cuối", "giữa", "thế kỷ", "mùa")
@@ -194,15 +218,25 @@ def is_date_or_number(surface: str) -> bool:
 
 
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
-    """Move ``start`` past leading titles and honorifics ("Tổng thống", "ông") if a name follows."""
-    m = _TITLE_RE.match(text, start, end)
-    if m and m.end() < end:
-        start = m.end()
-    return start, end
+    """Move ``start`` past leading titles and honorifics ("Tổng thống", "ông") if a name follows.
+
+    A capitalised honorific inside a sentence is part of the name ("Tân Bình", "Đức Phúc"), and a known
+    place name is never cut ("Bà Rịa - Vũng Tàu")."""
+    from analysis.gazetteer import places
+
+    if text[start:end] in places():
+        return start, end
+    pos = start
+    while True:
+        m = _ONE_TITLE.match(text, pos, end)
+        if not m or m.end() >= end or not is_title_word(text, m.start(1), m.end(1)):
+            break
+        pos = m.end()
+    return pos, end
 
 
 def clean_entities(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Basic clean-up of raw spans; returns sorted, non-overlapping spans."""
+    """Basic clean-up of raw spans (BIO spans never overlap, and clean-up only shrinks them)."""
     out: list[Span] = []
     for sp in spans:
         s, e = trim_span(text, sp.start, sp.end)
@@ -216,12 +250,7 @@ def clean_entities(text: str, spans: Sequence[Span]) -> list[Span]:
         if _TITLE_RE.fullmatch(surface + " "):
             continue  # nothing but a title ("Tổng thống")
         out.append(Span(s, e, sp.label, surface, sp.source))
-    return resolve_overlaps(out)
-
-
-def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
-    """Sorted by start; where spans overlap, the longer one (then the earlier one) wins."""
-    return greedy_non_overlapping(sorted(spans, key=lambda sp: (-(sp.end - sp.start), sp.start)))
+    return out
 
 
 # --- the user's corrections -------------------------------------------------------------------------

@@ -152,11 +152,11 @@ class GoldDoc:
     quotes: list[dict[str, Any]] | None  # None: this document's quotes were not labelled
 
 
-def load_seed_gold(eval_dir: Path, seeds_dir: Path) -> GoldDoc:
+def load_seed_gold(eval_dir: Path, seed_file: Path) -> GoldDoc:
+    """The shared seed gold, scored against our copy of the seed article (``seed_file``)."""
     ents = json.loads((eval_dir / "seed_entities.json").read_text(encoding="utf-8"))
     quotes = json.loads((eval_dir / "seed_quotes.json").read_text(encoding="utf-8"))
-    path = eval_dir.parent / "seeds" / ents["file"]
-    return GoldDoc("seed", path, ents["entities"], quotes["quotes"])
+    return GoldDoc("seed", seed_file, ents["entities"], quotes["quotes"])
 
 
 def load_corpus_gold(gold_dir: Path, corpus_dir: Path) -> list[GoldDoc]:

@@ -85,7 +85,3 @@ def places() -> dict[str, str]:
         for name in group:
             out[name] = "LOC"
     return out
-
-
-def is_place(surface: str) -> bool:
-    return surface in places()

@@ -6,6 +6,7 @@ rules (analysis.rules) → the user's corrections (lexicon) → quotes and speak
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +20,29 @@ from analysis.segment import paragraphs
 from analysis.spans import Analysis, Quote, Span, Speaker
 from analysis.text import normalize_text, text_sha256
 
-# Bump when the analysis of a text can change, so cached analyses are recomputed.
-ANALYZER_VERSION = "1.0"
+
+def _analyzer_version() -> str:
+    """A hash of this package's code and of the versions of underthesea and Babel (CLDR data): any change
+    to what an analysis can be gives new cache keys, so no stale analysis is ever served."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    for dist in ("underthesea", "underthesea-core", "babel"):
+        try:
+            h.update(f"{dist}={version(dist)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{dist}=absent".encode())
+    return h.hexdigest()[:12]
 
 
-def _entities(text: str, ranges: list[tuple[int, int]] | None, lexicon: Lexicon | None) -> list:
-    tokens = ent.tokenize(text, ranges, capitalised_only=True)
+ANALYZER_VERSION = _analyzer_version()
+
+
+def _entities(text: str, lexicon: Lexicon | None) -> list:
+    tokens = ent.tokenize(text, capitalised_only=True)
     spans = ent.clean_entities(text, ent.bio_spans(text, tokens))
     spans = rules.refine(text, spans, tokens)
     return ent.apply_lexicon(text, spans, lexicon)
@@ -44,35 +62,33 @@ def analyze(text: str, lexicon: Lexicon | None = None, article_id: str | None = 
     if text != normalize_text(text):
         raise ValueError("analyze() needs canonical text: pass it through analysis.text.normalize_text")
     lex = relevant_lexicon(text, lexicon, article_id)
-    spans = _entities(text, None, lex)
+    spans = _entities(text, lex)
     quotes = find_quotes(text, spans)
     return Analysis(tuple(spans), tuple(quotes), ANALYZER_VERSION)
 
 
-def _partial(text: str, first: tuple[int, int], lex: Lexicon | None) -> Analysis:
+def _partial(text: str, first: tuple[int, int], lexicon: Lexicon | None, article_id: str | None) -> Analysis:
     """The analysis of the paragraphs that overlap ``first`` alone, on offsets into the whole text."""
     paras = [p for p in paragraphs(text) if p[1] >= first[0] and p[0] <= first[1]]
     if not paras:
         return Analysis((), (), ANALYZER_VERSION, meta={"partial": True})
-    base, stop = paras[0][0], paras[-1][1]
-    window = text[base:stop]
-    spans = _entities(window, None, lex)
-    quotes = find_quotes(window, spans)
+    base = paras[0][0]
+    window = analyze(text[base:paras[-1][1]], lexicon, article_id)
 
     def sp(x: Speaker | None) -> Speaker | None:
         return Speaker(x.text, x.start + base, x.end + base) if x else None
 
     return Analysis(
-        tuple(Span(e.start + base, e.end + base, e.label, e.text, e.source) for e in spans),
-        tuple(Quote(q.start + base, q.end + base, q.text, q.kind, sp(q.speaker)) for q in quotes),
+        tuple(Span(e.start + base, e.end + base, e.label, e.text, e.source) for e in window.entities),
+        tuple(Quote(q.start + base, q.end + base, q.text, q.kind, sp(q.speaker)) for q in window.quotes),
         ANALYZER_VERSION, meta={"partial": True})
 
 
 class Analyzer:
-    """The analysis as the app and the CLI use it: cached on disk, safe to call from one worker thread.
+    """The analysis as the app and the CLI use it, cached on disk (``cache_dir=None``: no cache).
 
-    ``cache_dir=None`` keeps no disk cache. Call :meth:`warm` once on the thread that will analyse
-    before analysing from several threads.
+    Calls into the tagger are serialised by a lock, so any thread may analyse; call :meth:`warm` once
+    first, on one thread, because underthesea's cold first calls are not safe to run concurrently.
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
@@ -81,21 +97,22 @@ class Analyzer:
     def warm(self) -> None:
         ent.warm()
 
-    def _key(self, text: str, lexicon: Lexicon | None, article_id: str | None) -> tuple[str, Lexicon | None]:
+    def _key(self, text: str, lexicon: Lexicon | None, article_id: str | None) -> str:
         lex = relevant_lexicon(text, lexicon, article_id)
-        lex_version = lex.version if lex else "none"
-        return f"{text_sha256(text)}-{ANALYZER_VERSION}-{lex_version}", lex
+        return f"{text_sha256(text)}-{ANALYZER_VERSION}-{lex.version if lex else 'none'}"
 
     def cached(self, text: str, lexicon: Lexicon | None = None, article_id: str | None = None
                ) -> Analysis | None:
         """The cached analysis, or None; never computes."""
         if self.cache is None:
             return None
-        key, _ = self._key(text, lexicon, article_id)
-        return self.cache.get(key, text)
+        return self.cache.get(self._key(text, lexicon, article_id), text)
 
     def analyze(self, text: str, lexicon: Lexicon | None = None, article_id: str | None = None) -> Analysis:
-        key, _ = self._key(text, lexicon, article_id)
+        key = self._key(text, lexicon, article_id) if self.cache is not None else ""
+        return self._analyze(key, text, lexicon, article_id)
+
+    def _analyze(self, key: str, text: str, lexicon: Lexicon | None, article_id: str | None) -> Analysis:
         if self.cache is not None:
             hit = self.cache.get(key, text)
             if hit is not None:
@@ -111,11 +128,11 @@ class Analyzer:
 
         A cached analysis is yielded at once, alone. The partial one has ``meta["partial"] = True``.
         """
-        hit = self.cached(text, lexicon, article_id)
+        key = self._key(text, lexicon, article_id) if self.cache is not None else ""
+        hit = self.cache.get(key, text) if self.cache is not None else None
         if hit is not None:
             yield hit
             return
         if first is not None and first[1] - first[0] < len(text) // 2:
-            _, lex = self._key(text, lexicon, article_id)
-            yield _partial(text, first, lex)
-        yield self.analyze(text, lexicon, article_id)
+            yield _partial(text, first, lexicon, article_id)
+        yield self._analyze(key, text, lexicon, article_id)

@@ -19,13 +19,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.entities import TITLES
+from analysis.entities import TITLES, strip_titles
 from analysis.intervals import SpanIndex
 from analysis.segment import paragraphs, sentences
 from analysis.spans import Quote, Span, Speaker
+from analysis.text import UPPER
 
 OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”", "‘": "’"}
-CLOSERS = {"”", "»", '"'}
+LOOKBACK = 200  # characters searched back from a quote or a verb for its speech verb or subject
 
 # Speech verbs. Those marked weak introduce speech only with "rằng" or a colon (they have other senses).
 SPEECH_VERBS = (
@@ -51,7 +52,7 @@ _NOT_CONTENT = re.compile(
     re.IGNORECASE,
 )
 _SKIP_AFTER_VERB = re.compile(
-    r"(?:\s*(?:thêm|rằng|là|(?:về |đến )?việc(?=\s+[A-ZÀ-ỸĐ]))(?!\w))*\s*,?\s*", re.IGNORECASE)
+    r"(?:\s*(?:thêm|rằng|là|(?:về |đến )?việc(?=\s+[%s]))(?!\w))*\s*,?\s*" % UPPER, re.IGNORECASE)
 _RANG = re.compile(r"(?<!\w)rằng(?!\w)\s*[,:]?\s*")
 _COORD_SPEECH = re.compile(r"\s*,?\s+(?:và|nhưng|rồi)\s+(?:ông|bà|anh|chị)?\s*(?:%s)(?!\w)" % "|".join(
     re.escape(v) for v in SPEECH_VERBS))
@@ -59,7 +60,7 @@ _THEO = re.compile(r"(?<!\w)Theo\s+([^,.;:“”\"«»]{2,80}?),\s*")
 _ADVERBS = re.compile(r"(?:\s*(?:cũng|đã|sẽ|vừa|còn|thì|mới|lại|đều|từng|đang|liền|bèn|tiếp tục|trước đó)"
                       r"(?!\w))*\s*$")
 _TITLE_ALT = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-_CAP = r"[A-ZÀ-ỸĐ][\w\-.]*"
+_CAP = r"[%s][\w\-.]*" % UPPER
 _ADMIN = r"(?:UBND|HĐND|quận|huyện|tỉnh|thành phố|TP\.?|xã|phường|Sở|Bộ|Ủy ban)"
 _TITLE_PHRASE = re.compile(r"(?:(?i:%s)\s+)+(?:%s\s+)?(?:%s)(?:\s+%s)*" % (_TITLE_ALT, _ADMIN, _CAP, _CAP))
 _PAREN_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&\-]{1,12})\s*\)\s*$")
@@ -76,9 +77,14 @@ class _Pair:
 
 
 def find_pairs(text: str, start: int, end: int) -> list[_Pair]:
-    """Quotation-mark pairs within text[start:end] (one paragraph). Unclosed marks are ignored."""
+    """Quotation-mark pairs within text[start:end] (one paragraph). Unclosed marks are ignored.
+
+    Inside curly quotes, a straight pair is a quotation within the quotation (“họ hét "dừng lại" rồi…”):
+    it does not close the outer one. An apostrophe inside a word (O’Neil) does not close ‘…’.
+    """
     pairs: list[_Pair] = []
     opener: tuple[int, str] | None = None
+    nested = 0  # straight quotes opened inside a curly quotation
     for i in range(start, end):
         ch = text[i]
         if opener is None:
@@ -86,7 +92,17 @@ def find_pairs(text: str, start: int, end: int) -> list[_Pair]:
                 opener = (i, ch)
             continue
         o, och = opener
-        if ch == OPEN_CLOSE[och] or (och in "“„" and ch == '"') or (och == '"' and ch == "”"):
+        if och in "“„" and ch == '"':
+            if nested:
+                nested -= 1
+                continue
+            if _straight_opens(text, i, start) and i + 1 < end and text[i + 1].isalnum():
+                nested += 1
+                continue
+        closes = ch == OPEN_CLOSE[och] or (och in "“„" and ch == '"') or (och == '"' and ch == "”")
+        if closes and ch == "’" and i + 1 < end and text[i + 1].isalnum():
+            closes = False  # an apostrophe inside a word
+        if closes:
             s, e = o + 1, i
             while s < e and text[s].isspace():
                 s += 1
@@ -95,12 +111,13 @@ def find_pairs(text: str, start: int, end: int) -> list[_Pair]:
             if s < e:
                 pairs.append(_Pair(o, i, s, e))
             opener = None
+            nested = 0
     return pairs
 
 
 def _straight_opens(text: str, i: int, para_start: int) -> bool:
-    # A straight quote opens when it is not glued to the end of a word ("5" for inches is rare in news).
-    return i == para_start or not text[i - 1].isalnum() or text[i - 1] in "(:"
+    """A straight quote opens when it is not glued to the end of a word ("5" for inches is rare in news)."""
+    return i == para_start or not text[i - 1].isalnum()
 
 
 def _sentence_of(sents: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -130,6 +147,7 @@ def _entity_at_end(entities: SpanIndex, text: str, pos: int, labels: tuple[str, 
 
 def _mention_before(text: str, entities: SpanIndex, sent_start: int, pos: int) -> Speaker | None:
     """The subject right before a speech verb at ``pos``: an entity, a title phrase or an acronym."""
+    sent_start = max(sent_start, pos - LOOKBACK)
     m = _ADVERBS.search(text, sent_start, pos)
     cut = m.start() if m else pos
     paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[sent_start:cut])
@@ -163,16 +181,13 @@ def _last_person(entities: SpanIndex, before: int) -> Speaker | None:
     return Speaker(best.text, best.start, best.end) if isinstance(best, Span) else None
 
 
-def _speaker_after(text: str, entities: SpanIndex, pos: int, sent_end: int) -> Speaker | None:
+def _speaker_after(text: str, entities: SpanIndex, pos: int) -> Speaker | None:
     """ "…", ông X nói / "…", X cho biết: a name (with its verb) right after the closing mark."""
     window_end = min(len(text), pos + 80)
     m = re.match(r"[ \t]*[,–—-]?[ \t]*", text[pos:window_end])  # same sentence: a comma or dash at most
     at = pos + (m.end() if m else 0)
     tm = _TITLE_PHRASE.match(text, at, window_end)
-    ent_start = at
-    if tm:
-        t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[at:window_end], re.IGNORECASE)
-        ent_start = at + (t_only.end() if t_only else 0)
+    ent_start = strip_titles(text, at, window_end)[0] if tm else at
     for sp in entities.starting_at(ent_start):
         if sp.label in ("PER", "ORG"):
             rest = text[sp.end:window_end]
@@ -183,54 +198,44 @@ def _speaker_after(text: str, entities: SpanIndex, pos: int, sent_end: int) -> S
     return None
 
 
-def _attribution_after(text: str, pos: int) -> bool:
-    """A speech verb follows the closing mark within a few words ("…", ông Putin nói thêm)."""
-    window = text[pos:pos + 60]
-    m = re.match(r"[ \t]*[,–—-]?\s*(?:[\w\-.]+\s+){0,5}?(%s)(?!\w)" % "|".join(re.escape(v) for v in SPEECH_VERBS),
-                 window)
-    return bool(m) and "." not in window[: m.start(1)] if m else False
+_ATTRIBUTION = re.compile(r"[ \t]*[,–—-]?[ \t]*(?:[\w\-]+[ \t]+){0,5}?(?:%s)(?!\w)" % "|".join(
+    re.escape(v) for v in sorted(SPEECH_VERBS, key=len, reverse=True)))
 
 
-def _speech_before(text: str, sent_start: int, pos: int) -> re.Match[str] | None:
-    """A speech verb, "rằng" or a colon before an opening mark, in the same sentence."""
-    before = text[sent_start:pos]
-    colon = re.search(r":\s*$", before)
+def _attribution_after(text: str, pos: int, para_end: int) -> bool:
+    """A speech verb follows the closing mark within a few words, on the same line ("…", ông Putin nói)."""
+    return _ATTRIBUTION.match(text, pos, min(para_end, pos + 60)) is not None
+
+
+def _speech_before(text: str, sent_start: int, pos: int) -> int | None:
+    """Where the speech verb (or "rằng", or a colon) that introduces a quotation opening at ``pos``
+    starts, in the same sentence and within about twelve words; None if there is none."""
+    lo = max(sent_start, pos - LOOKBACK)
+    colon = re.search(r":\s*$", text[lo:pos])
     if colon:
+        at = lo + colon.start()
         verb = None
-        for v in _VERB_RE.finditer(before, 0, colon.start()):
+        for v in _VERB_RE.finditer(text, lo, at):
             verb = v
-        if verb is not None and not before[verb.end():colon.start()].strip():
-            return verb
-        return colon
-    best = None
-    for m in _VERB_RE.finditer(before):
+        return verb.start() if verb is not None and not text[verb.end():at].strip() else at
+    best: re.Match[str] | None = None
+    for m in _VERB_RE.finditer(text, lo, pos):
         best = m
-    for m in _RANG.finditer(before):
+    for m in _RANG.finditer(text, lo, pos):
         if best is None or m.start() > best.start():
             best = m
-    if best is None:
+    if best is None or len(text[best.end():pos].split()) > 12:
         return None
-    best = _governing_verb(before, best)
-    # The verb must be close to the mark (within ~12 words) to govern it.
-    return best if len(before[best.end():].split()) <= 12 else None
-
-
-def _governing_verb(chunk: str, m: re.Match[str]) -> re.Match[str]:
-    """For "rằng", the speech verb a few words before it ("nói với Newsweek rằng" → "nói"), if any."""
-    if not m.group(0).lstrip().startswith("rằng"):
-        return m
-    verb = None
-    for v in _VERB_RE.finditer(chunk, 0, m.start()):
-        verb = v
-    if verb is not None and len(chunk[verb.end():m.start()].split()) <= 5:
-        return verb
-    return m
+    if best.group(0).lstrip().startswith("rằng"):
+        return _verb_before_rang(text, sent_start, best.start())
+    return best.start()
 
 
 def _verb_before_rang(text: str, ss: int, rang: int) -> int:
-    """Where the speech verb governing "rằng" at ``rang`` starts (or ``rang`` itself if none is near)."""
+    """Where the speech verb governing "rằng" at ``rang`` starts ("nói với Newsweek rằng" → "nói"), or
+    ``rang`` itself if no speech verb stands within five words before it."""
     verb = None
-    for v in _VERB_RE.finditer(text, ss, rang):
+    for v in _VERB_RE.finditer(text, max(ss, rang - LOOKBACK), rang):
         verb = v
     if verb is not None and len(text[verb.end():rang].split()) <= 5:
         return verb.start()
@@ -257,13 +262,12 @@ def _canonical(speaker: Speaker | None, full: dict[str, Span]) -> Speaker | None
     return Speaker(sp.text, sp.start, sp.end) if sp is not None else speaker
 
 
-def find_quotes(text: str, entities: Sequence[Span], ranges: Sequence[tuple[int, int]] | None = None
-                ) -> list[Quote]:
-    """All quotes of the text (or of the given paragraph ranges), with speakers."""
+def find_quotes(text: str, entities: Sequence[Span]) -> list[Quote]:
+    """All quotes of the text, with speakers."""
     idx = SpanIndex(entities)
     full = _full_names(entities)
     out: list[Quote] = []
-    for ps, pe in (list(paragraphs(text)) if ranges is None else ranges):
+    for ps, pe in paragraphs(text):
         if not (any(ch in text[ps:pe] for ch in ":“\"«‘") or _VERB_RE.search(text, ps, pe)
                 or _RANG.search(text, ps, pe) or _THEO.search(text, ps, pe)):
             continue  # no quotation mark, colon, speech verb or "Theo …,": nothing to find
@@ -280,22 +284,21 @@ def _paragraph_quotes(text: str, ents: SpanIndex, ps: int, pe: int) -> list[Quot
     for pr in pairs:
         ss, se = _sentence_of(sents, pr.open)
         before = _speech_before(text, ss, pr.open)
-        after = _attribution_after(text, pr.close + 1)
+        after = _attribution_after(text, pr.close + 1, pe)
         n_words = len(text[pr.start:pr.end].split())
         same_sentence = prev_direct_sentence == (ss, se)
         # A quotation that is a sentence of its own (“…”. in a paragraph about someone) is speech.
         lead = text[ss:pr.open].strip()
         own_sentence = n_words >= 5 and (not lead or lead[-1] in ".!?…")
-        direct = bool(before or after or same_sentence or own_sentence or
+        direct = bool(before is not None or after or same_sentence or own_sentence or
                       (n_words >= 8 and re.search(r"[.!?…]", text[pr.start:pr.end])))
         kind = "direct" if direct else "term"
         speaker = None
         if direct:
             prev_direct_sentence = (ss, se)
-            speaker = _speaker_after(text, ents, pr.close + 1, se)
+            speaker = _speaker_after(text, ents, pr.close + 1)
             if speaker is None and before is not None:
-                verb_pos = ss + before.start()
-                speaker = (_mention_before(text, ents, ss, verb_pos) or _first_actor(ents, ss, verb_pos))
+                speaker = (_mention_before(text, ents, ss, before) or _first_actor(ents, ss, before))
             if speaker is None and same_sentence:
                 speaker = prev_speaker
             if speaker is None:
@@ -382,8 +385,7 @@ def _theo_speaker(text: str, ents: SpanIndex, vpos: int, cstart: int) -> Speaker
     if not m:
         return None
     ps, pe = m.start(1), m.end(1)
-    t_only = re.match(r"(?:(?:%s)\s+)+" % _TITLE_ALT, text[ps:pe], re.IGNORECASE)
-    name_start = ps + (t_only.end() if t_only else 0)
+    name_start = strip_titles(text, ps, pe)[0]
     for sp in ents.starting_at(name_start):
         if sp.end == pe and sp.label in ("PER", "ORG"):
             return Speaker(sp.text, sp.start, sp.end)

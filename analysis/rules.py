@@ -3,10 +3,11 @@
 Candidates come from several sources, each with a priority; where candidates overlap the higher priority
 wins, then the longer span:
 
+    teams (U20 + country)                                      ORG    6
     organisation patterns (head noun + capitalised words)     ORG    5
-    places: gazetteer and "tỉnh/huyện/hồ/… + name"            LOC    4
+    places: gazetteer and "tỉnh/huyện/hồ/… + name"; media      LOC/ORG 4
     people: title or honorific + name, Vietnamese full names   PER    3
-    acronyms, teams (U20 + country), weapon names              ORG/MISC 2
+    acronyms, weapon names                                     ORG/MISC 2
     the CRF's own spans, trimmed of leading common nouns       any    1
 
 then document-level consistency: one label per surface form in an article (the majority, by priority),
@@ -21,10 +22,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.entities import TITLES, Token, is_date_or_number, trim_span
+from analysis.entities import Token, is_date_or_number, is_title_word, trim_span
 from analysis.gazetteer import AMBIGUOUS, places
-from analysis.intervals import Occupied, greedy_non_overlapping
+from analysis.intervals import Coverage, greedy_non_overlapping
 from analysis.spans import Span
+from analysis.text import LOWER, word_boundary
 
 ORG_HEADS = (
     "bộ", "sở", "ủy ban", "uỷ ban", "ubnd", "hđnd", "ủy ban nhân dân", "hội đồng nhân dân", "công ty",
@@ -73,7 +75,10 @@ Lâm Mai Trương Tạ Lưu Hà Cao Chu Tô Lương Quách Triệu Từ Kiều V
 Tăng Mạc Hứa Giang Văn Doãn La Lò Lục Nông Kim Vi Quan Khúc Tôn Thạch Diệp Ông Mã Đàm Bạch Trịnh Cù Đồng
 Huỳnh Thái Tống Lữ Lã Ninh Phí Bế Hầu Yên Hoàng Khương Kha Đoàn Sầm Cấn Chế Viên""".split())  # noqa: SIM905
 
-_TITLE_SET = frozenset(t.lower() for t in TITLES)
+
+def _is_title(text: str, tok: Token) -> bool:
+    return is_title_word(text, tok.start, tok.end)
+
 _WORD = re.compile(r"[^\W_][\w\-'’.]*[^\W_]|[^\W_]")
 
 
@@ -96,10 +101,6 @@ def _lowers(tok: Token) -> str:
 
 def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
-
-
-def _is_word_boundary(text: str, s: int, e: int) -> bool:
-    return (s == 0 or not text[s - 1].isalnum()) and (e == len(text) or not text[e].isalnum())
 
 
 # --- organisations ----------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def _org_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand]:
                     break
                 low = _lowers(t)
                 if _cap(t.text) and t.pos != "CH" and not _org_head_starts_new(t, toks, j):
-                    if low in _TITLE_SET or is_date_or_number(t.text) or _looks_like_person(t):
+                    if _is_title(text, t) or is_date_or_number(t.text) or _looks_like_person(t):
                         break
                     end = t.end
                 elif low in ORG_JOINERS:
@@ -164,11 +165,15 @@ def _org_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand]:
                 if e > s and any(c.isupper() for c in text[head_end:e]):
                     out.append(_Cand(s, e, "ORG", 5, "rule"))
             i = max(j, i + 1)
-    for name in ORG_NAMES:
-        for m in re.finditer(re.escape(name), text):
-            if _is_word_boundary(text, m.start(), m.end()):
-                out.append(_Cand(m.start(), m.end(), "ORG", 5, "rule"))
+    out += _names_in(text, ORG_NAMES, "ORG", 5)
     return out
+
+
+def _names_in(text: str, names: Sequence[str], label: str, prio: int) -> list[_Cand]:
+    """Every whole-word occurrence of the given names."""
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return [_Cand(m.start(), m.end(), label, prio, "rule") for m in pattern.finditer(text)
+            if word_boundary(text, m.start(), m.end())]
 
 
 def _org_head_starts_new(t: Token, toks: Sequence[Token], j: int) -> bool:
@@ -189,7 +194,7 @@ def _place_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand
     pattern = re.compile("|".join(re.escape(n) for n in names))
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
-        if not _is_word_boundary(text, s, e):
+        if not word_boundary(text, s, e):
             continue
         # "Hà Nội" in "Hà Nội" fine; "Nam" in "Nam Định" is handled by longest-first alternation.
         if m.group(0) in AMBIGUOUS:
@@ -207,7 +212,7 @@ def _place_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand
                 continue
             end = None
             for t in toks[i + 1:]:
-                name_part = _cap(t.text) and t.pos != "CH" and _lowers(t) not in _TITLE_SET and _org_head(t) is None
+                name_part = _cap(t.text) and t.pos != "CH" and not _is_title(text, t) and _org_head(t) is None
                 numbered = t.text.isdigit() and end is None and _lowers(tok) in ("khu phố", "phường", "quận")
                 if name_part or numbered:
                     end = t.end
@@ -221,7 +226,7 @@ def _place_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand
 
 # --- people -----------------------------------------------------------------------------------------
 
-def _name_run(toks: Sequence[Token], i: int) -> tuple[int, int | None]:
+def _name_run(text: str, toks: Sequence[Token], i: int) -> tuple[int, int | None]:
     """(index after the run of capitalised name tokens starting at i, end offset of the run).
 
     Every syllable of a name is capitalised: a token such as "Putin nhắc" (the segmenter glued a verb to
@@ -231,7 +236,7 @@ def _name_run(toks: Sequence[Token], i: int) -> tuple[int, int | None]:
     end = None
     while j < len(toks):
         t = toks[j]
-        if not _cap(t.text) or t.pos == "CH" or _lowers(t) in _TITLE_SET or _org_head(t) is not None:
+        if not _cap(t.text) or t.pos == "CH" or _is_title(text, t) or _org_head(t) is not None:
             break
         if is_date_or_number(t.text) or (t.text.isupper() and len(t.text) > 1):
             break
@@ -265,11 +270,10 @@ def _person_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Can
     gaz = places()
     for toks in sents:
         for i, tok in enumerate(toks):
-            low = _lowers(tok)
-            after_title = low in _TITLE_SET
+            after_title = _is_title(text, tok)
             family = tok.text.split(" ")[0] in FAMILY_NAMES and _cap(tok.text)
             if after_title:
-                j, end = _name_run(toks, i + 1)
+                j, end = _name_run(text, toks, i + 1)
                 if j == i + 1 or end is None:
                     continue
                 run = toks[i + 1:j]
@@ -279,12 +283,12 @@ def _person_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Can
                     k += 1
                 if k < len(run) and end > run[k].start:
                     out.append(_Cand(run[k].start, end, "PER", 3, "rule"))
-            elif family and (i == 0 or _lowers(toks[i - 1]) not in _TITLE_SET):
-                j, end = _name_run(toks, i)
+            elif family and (i == 0 or not _is_title(text, toks[i - 1])):
+                j, end = _name_run(text, toks, i)
                 surface = text[tok.start:end] if end else ""
                 n_syll = len(surface.split())
                 if (end is not None and 2 <= n_syll <= 5 and surface not in gaz
-                        and not any(surface.startswith(g + " ") for g in gaz)):
+                        and _place_prefix(surface) is None):
                     out.append(_Cand(tok.start, end, "PER", 3, "rule"))
     return out
 
@@ -293,8 +297,8 @@ def _person_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Can
 
 _ACRONYM = re.compile(r"(?<![\w.])[A-ZĐ][A-ZĐ0-9&]{1,7}(?![\w.])")
 _TEAM = re.compile(r"(?<!\w)U\d{2}\s+")
-_MISC_NAME = re.compile(r"(?i:%s)(?:\s+[a-zà-ỹđ]+){0,3}\s+(\S+(?:\s+\S+){0,3})" % "|".join(MISC_CUES))
-_MISC_CUE = re.compile(r"(?:%s)(?:\s+[a-zà-ỹđ]+){0,5}\s+$" % "|".join(MISC_CUES), re.IGNORECASE)
+_MISC_NAME = re.compile(r"(?i:%s)(?:\s+[%s]+){0,3}\s+(\S+(?:\s+\S+){0,3})" % ("|".join(MISC_CUES), LOWER))
+_MISC_CUE = re.compile(r"(?i:%s)(?:\s+[%s]+){0,5}\s+$" % ("|".join(MISC_CUES), LOWER))
 
 
 def _other_candidates(text: str) -> list[_Cand]:
@@ -328,10 +332,7 @@ def _other_candidates(text: str) -> list[_Cand]:
         e = words[k - 1][1]
         if text[s:e] not in gaz and text[s:e] not in GENERIC_ACRONYMS:
             out.append(_Cand(s, e, "MISC", 2, "rule"))
-    for name in MEDIA:
-        for m in re.finditer(re.escape(name), text):
-            if _is_word_boundary(text, m.start(), m.end()):
-                out.append(_Cand(m.start(), m.end(), "ORG", 4, "rule"))
+    out += _names_in(text, MEDIA, "ORG", 4)
     return out
 
 
@@ -393,10 +394,12 @@ def _resolve(cands: Sequence[_Cand]) -> list[_Cand]:
 
 def _consistency(text: str, chosen: list[_Cand]) -> list[_Cand]:
     """One label per surface form (the highest priority, then the majority); repeats labelled too."""
-    votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    votes: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for c in chosen:
-        votes[text[c.start:c.end]][c.label] += 10 * c.prio + 1
-    label_of = {surface: max(v.items(), key=lambda kv: kv[1])[0] for surface, v in votes.items()}
+        v = votes[text[c.start:c.end]][c.label]
+        v[0] = max(v[0], c.prio)
+        v[1] += 1
+    label_of = {surface: max(v.items(), key=lambda kv: (kv[1][0], kv[1][1]))[0] for surface, v in votes.items()}
     out = [_Cand(c.start, c.end, label_of[text[c.start:c.end]], c.prio, c.source) for c in chosen]
     # Unlabelled repeats, and the given name alone of a Vietnamese full name ("Cường" of "Lê Văn Cường").
     extra: dict[str, str] = {}
@@ -406,19 +409,26 @@ def _consistency(text: str, chosen: list[_Cand]) -> list[_Cand]:
         parts = surface.split()
         if label == "PER" and len(parts) >= 3 and parts[0] in FAMILY_NAMES and parts[-1] not in AMBIGUOUS:
             extra.setdefault(parts[-1], "PER")
-    occupied = Occupied()
+    # One pass over the text's words: at each capitalised word, the surfaces that start with it.
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for surface in sorted(extra, key=len, reverse=True):
+        first = _WORD.match(surface)
+        if first:
+            by_first[first.group(0)].append(surface)
+    occupied = Coverage(len(text))
     for c in out:
         occupied.add(c.start, c.end)
-    for surface, label in sorted(extra.items(), key=lambda kv: -len(kv[0])):
-        i = text.find(surface)
-        while i >= 0:
-            j = i + len(surface)
+    for m in _WORD.finditer(text):
+        for surface in by_first.get(m.group(0), ()):
+            i, j = m.start(), m.start() + len(surface)
+            if not text.startswith(surface, i):
+                continue
             # A lone given name must not be the start of another capitalised name ("Cường Quốc").
             nxt = text[j:j + 2]
-            if (_is_word_boundary(text, i, j) and not (nxt[:1] == " " and _cap(nxt[1:2]))
+            if (word_boundary(text, i, j) and not (nxt[:1] == " " and _cap(nxt[1:2]))
                     and occupied.add(i, j)):
-                out.append(_Cand(i, j, label, 0, "repeat"))
-            i = text.find(surface, i + 1)
+                out.append(_Cand(i, j, extra[surface], 0, "repeat"))
+                break
     return sorted(out, key=lambda c: c.start)
 
 

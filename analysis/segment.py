@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from analysis.text import UPPER
+
 _PARA = re.compile(r"[^\n]+")
-_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“«(\[]?[A-ZÀ-ỸĐ0-9])")
+_END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“«(\[]?[%s0-9])" % UPPER)
 # Abbreviations after which a period does not end a sentence.
-_ABBREV = re.compile(r"(?:\b(?:TP|Tp|St|Mr|Mrs|Ms|Dr|Th\.S|TS|PGS|GS|ThS|BS|ThS|v\.v|Q|P|TT|UBND|TS|No)\.)$")
+_ABBREV = re.compile(r"(?:\b(?:TP|Tp|St|Mr|Mrs|Ms|Dr|Th\.S|TS|PGS|GS|ThS|BS|v\.v|Q|P|TT|UBND|No)\.)$")
 
 MAX_SENTENCE = 400
 

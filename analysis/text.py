@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 
 __all__ = [
+    "LOWER",
+    "UPPER",
     "BinaryFileError",
     "decode_bytes",
     "fold",
     "normalize_text",
     "read_text_file",
     "text_sha256",
+    "word_boundary",
 ]
 
 # Code pages tried, in order, when a file is not valid UTF-8. cp1258 is the Windows Vietnamese code page,
@@ -75,6 +79,23 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
 def text_sha256(text: str) -> str:
     """The hash that identifies an article's text version (UTF-8 of the canonical text)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _latin_letters(upper: bool) -> str:
+    chars = (chr(c) for c in range(0x41, 0x2000))
+    return "".join(c for c in chars if (c.isupper() if upper else c.islower())
+                   and unicodedata.name(c, "").startswith("LATIN"))
+
+
+# Character-class bodies for Latin capital and small letters, Vietnamese included. A range such as "À-Ỹ"
+# would also take in small letters (Unicode interleaves them), so the classes list the letters.
+UPPER = re.escape(_latin_letters(True))
+LOWER = re.escape(_latin_letters(False))
+
+
+def word_boundary(text: str, start: int, end: int) -> bool:
+    """text[start:end] is not glued to a letter or digit on either side."""
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
 _FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "d"})

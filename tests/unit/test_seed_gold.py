@@ -5,18 +5,21 @@ import pytest
 from analysis.evaluate import load_seed_gold, score_entities, score_quotes
 from analysis.pipeline import analyze
 from analysis.text import read_text_file
-from tests.conftest import EVAL, ROOT, need
+from tests.conftest import EVAL, SEED, need
 
 
 @pytest.fixture(scope="module")
 def seed():
-    gold = load_seed_gold(need(EVAL, "the seed gold"), ROOT / "seeds")
+    gold = load_seed_gold(need(EVAL, "the seed gold"), SEED)
     text, _ = read_text_file(gold.path)
     return gold, text, analyze(text)
 
 
-def test_gold_offsets_match_our_reading_of_the_seed(seed):
+def test_our_seed_is_the_shared_seed_and_the_gold_offsets_match_it(seed):
     gold, text, _ = seed
+    from analysis.text import read_text_file as read
+
+    assert text == read(EVAL.parent / "seeds" / "000_2b50448fe90567a0.txt")[0]
     for g in gold.entities + (gold.quotes or []):
         assert text[g["start"]:g["end"]] == g["text"]
 
