@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
-from tui.commands import COMMAND_MODULES
+from tui.commands import COMMAND_MODULES, COMMANDS
 
 EPILOG = """\
 examples:
@@ -37,8 +37,8 @@ def _add_db(p: argparse.ArgumentParser) -> None:
                    help="annotation database file (default: $DOCBAO_DB or the user data folder)")
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """(the top-level parser for the reader, the parser of subcommands)."""
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser: the reader and its paths."""
     top = argparse.ArgumentParser(
         prog="docbao",
         description="Read news articles in the terminal with people, places, organisations and quotes "
@@ -49,28 +49,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
                           "default: the bundled samples")
     _add_db(top)
     top.add_argument("--version", action="version", version=f"docbao {__version__}")
+    return top
 
+
+def build_command_parser() -> argparse.ArgumentParser:
+    """The parser of the subcommands (imports their modules)."""
     cmds = argparse.ArgumentParser(prog="docbao", formatter_class=_Formatter)
     sub = cmds.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.register(sub, _add_db)
-    return top, cmds
-
-
-def _subcommand_names(cmds: argparse.ArgumentParser) -> set[str]:
-    for action in cmds._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
+        importlib.import_module(name).register(sub, _add_db)
+    return cmds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    top, cmds = build_parser()
-    names = _subcommand_names(cmds)
-    if args_list and args_list[0] in names:
-        args = cmds.parse_args(args_list)
+    if args_list and args_list[0] in COMMANDS:
+        args = build_command_parser().parse_args(args_list)
         try:
             return int(args.handler(args) or 0)
         except KeyboardInterrupt:
@@ -79,11 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             # `docbao analyze … | head`: the reader went away; not an error worth a traceback.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
+    top = build_parser()
     if any(a in ("-h", "--help") for a in args_list):
         top.print_help()
-        print("\ncommands:")
-        for name in sorted(names):
-            print(f"  docbao {name} --help")
+        print("\ncommands (each with its own --help):")
+        cmds = build_command_parser()
+        for action in cmds._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    print(f"  docbao {choice.dest:<9} {choice.help}")
         return 0
     args = top.parse_args(args_list)
     from tui.launch import launch  # imports Textual: only when the reader is opened

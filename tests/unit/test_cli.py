@@ -1,0 +1,38 @@
+import subprocess
+import sys
+
+from tui.cli import main
+from tui.commands import COMMANDS
+
+
+def test_help_lists_every_command_with_what_it_does(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        assert f"docbao {name}" in out
+    assert "examples:" in out and "DOCBAO_DB" in out
+
+
+def test_the_command_map_matches_what_the_modules_register():
+    import argparse
+
+    from tui.cli import build_command_parser
+
+    (sub,) = [a for a in build_command_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == set(COMMANDS)
+
+
+def test_opening_the_reader_does_not_import_the_store_commands():
+    code = ("import sys; import tui.cli as c; c.build_parser();"
+            "print(sorted(m for m in sys.modules if m.startswith(('tinydb', 'tui.commands.', 'store.export'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--no-such-option"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments" in capsys.readouterr().err
