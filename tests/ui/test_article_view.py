@@ -189,6 +189,45 @@ async def test_v_mode_extends_with_plain_moves_and_escape_clears() -> None:
         assert view.selection is None
 
 
+async def test_bindings_are_refreshed_only_when_the_selection_state_changes() -> None:
+    """The footer's keys depend on whether there is a selection (or `v` mode), not on where the cursor is:
+    plain moves do not refresh them; starting, extending and clearing a selection refresh them once."""
+    app = ViewApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        calls: list[int] = []
+        original = view.refresh_bindings
+        view.refresh_bindings = lambda: (calls.append(view.cursor), original())[1]  # type: ignore[method-assign]
+
+        def enabled(action: str) -> bool:
+            return any(b.action == action and on for _n, b, on, _t in app.screen.active_bindings.values())
+
+        await pilot.press("right", "right", "down", "ctrl+right", "end", "home")
+        assert calls == []
+        assert not enabled("clear_selection")
+        await pilot.press("shift+right")  # a selection starts
+        assert len(calls) == 1
+        await pilot.press("shift+right", "shift+right", "ctrl+shift+right")  # it grows: same keys
+        assert len(calls) == 1
+        await pilot.pause()
+        assert enabled("clear_selection")
+        await pilot.press("right")  # a plain move clears it
+        assert len(calls) == 2
+        await pilot.press("v")
+        assert len(calls) == 3
+        await pilot.press("right", "right", "down")
+        assert len(calls) == 3
+        await pilot.press("escape")
+        assert len(calls) == 4 and view.selection is None
+        await pilot.pause()
+        assert not enabled("clear_selection")
+        view.select_range(3, 8)
+        view.select_range(4, 9)
+        assert len(calls) == 5
+        view.clear_selection()
+        assert len(calls) == 6
+
+
 async def test_mouse_click_drag_and_double_click() -> None:
     app = ViewApp()
     async with app.run_test(size=(60, 12)) as pilot:

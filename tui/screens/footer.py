@@ -1,8 +1,8 @@
 """A Footer that recomposes only when the keys it shows change.
 
-Textual's Footer rebuilds all its key widgets on every ``refresh_bindings()``, and the article view refreshes
-bindings on every cursor move (its escape binding depends on the selection): that cost about 100 ms per
-arrow key in the reader. Comparing what would be shown first keeps arrow keys at a few milliseconds.
+Textual's Footer rebuilds all its key widgets on every ``refresh_bindings()``; any widget may call it (focus
+changes, the article view when a selection starts or ends), and a rebuild cost about 100 ms in the reader.
+Comparing what would be shown first skips the rebuilds that would change nothing.
 """
 
 from __future__ import annotations

@@ -209,6 +209,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._dragging = False
         self._anchor_on_drag = 0
         self._keep_anchor = False
+        self._binding_state = (False, False)  # what check_action depends on, as last shown by the footer
         self._pending_center = False
         self._base_style: Style | None = None
         self._styles: SpanStyles | None = None
@@ -441,7 +442,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _after_selection_change(self, old: tuple[int, int] | None) -> None:
         self.refresh()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         new = self.selection
         if new != old:
             self.post_message(self.SelectionChanged(new, view=self))
@@ -453,12 +454,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_to_cursor(center=self._center_next)
         self._center_next = False
         self.refresh()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         self.post_message(self.CursorMoved(self.cursor, self.selection, view=self))
         new_selection = self.selection
         if new_selection != old_selection:
             self.post_message(self.SelectionChanged(new_selection, view=self))
         self._old_selection = new_selection
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Refresh the footer's keys only when what :meth:`check_action` looks at changed (a selection
+        anchor, `v` mode): not on every cursor move."""
+        state = (self._anchor is not None, self._selecting)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     def _viewport_height(self) -> int:
         return max(1, self.scrollable_content_region.height) if self.is_mounted else 1
