@@ -3,6 +3,7 @@ state, corrections."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 from tests.ui.conftest import TEXT, FakeAnalyzer, open_reader, settle
@@ -212,3 +213,57 @@ async def test_correct_an_entity_relabels_and_reanalyses(make_app, store, analyz
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
         assert store.corrections() == []
+
+
+def info(reader: ReaderScreen) -> str:
+    return str(reader.query_one("#reader-info").render())
+
+
+async def test_info_line_follows_selection_clears_and_reanalysis(make_app, store) -> None:
+    """The line under the text: the selection's size goes when Esc clears it (no cursor move), the label
+    under the cursor follows a correction, and the position reads as a position."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        assert info(reader).startswith("line 1 of ") and info(reader).endswith("· 0%")
+        await pilot.press("v", "right", "right")
+        assert "selected 2 characters" in info(reader)
+        await pilot.press("escape")
+        assert reader.view.selection is None
+        assert "selected" not in info(reader)
+        reader.go_to(TEXT.index("Oreshnik"))
+        await settle(pilot)
+        assert "MISC Oreshnik" in info(reader)
+        store.add_correction("Oreshnik", None)
+        reader.reanalyse()
+        await settle(pilot, lambda: reader.analysed and "MISC" not in info(reader))
+        assert re.search(r"line [2-9] of \d+ · 9\d%", info(reader))
+
+
+async def test_toggling_kinds_shows_in_the_legend_not_in_toasts(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        app.clear_notifications()
+        await pilot.press(*"1234567")
+        await settle(pilot)
+        assert reader.query_one(Legend).hidden >= {"PER", "LOC", "ORG", "MISC", "quote", "speaker", "annotation"}
+        assert not app._notifications
+
+
+async def test_narrow_terminal_starts_without_the_side_panel(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_reader(pilot)
+        assert not reader.panel.display
+        assert reader.view.size.width == 80
+        await pilot.press("p")
+        assert reader.panel.display
+        await pilot.press("p")
+        assert not reader.panel.display
+        await pilot.press("E")
+        assert reader.panel.display and reader.query_one("#entities-list").has_focus
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        assert reader.panel.display

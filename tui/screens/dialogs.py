@@ -269,8 +269,9 @@ class CorrectionDialog(ModalScreen[CorrectionChoice | None]):
             yield OptionList(*[Option(Content(f"{k or '—':5} {name}"), id=k or "none")
                                for k, name in CORRECTION_LABELS], id="labels")
             yield Checkbox("Only in this article", value=False, id="only-here")
-            yield Static(Content.styled("Enter applies; the article is analysed again with your correction.",
-                                        "dim"), markup=False)
+            yield Static(Content.styled("Enter applies; the article is analysed again with your correction."
+                                        "\nTab, then space: only in this article · Esc cancels", "dim"),
+                         markup=False)
 
     def on_mount(self) -> None:
         ol = self.query_one(OptionList)

@@ -88,6 +88,9 @@ class ReaderScreen(Screen[None]):
 
     HELP_TITLE = "Reader"
     AUTO_FOCUS = "ArticleView"
+    # below 100 columns the side panel starts hidden (the text would get a third of an 80-column screen);
+    # p, E, Q and T still show it
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS = [  # noqa: RUF012
         Binding("n", "jump(1)", "Next", id="reader.next", group=Binding.Group("Next/prev span")),
         Binding("N", "jump(-1)", "Previous", id="reader.prev", group=Binding.Group("Next/prev span")),
@@ -225,6 +228,7 @@ class ReaderScreen(Screen[None]):
             return
         self.analysis = message.analysis
         self._refresh_spans()
+        self._update_info()
         status = self.query_one(AnalysisStatus)
         if message.partial:
             status.start("visible part done; analysing the whole article…")
@@ -345,6 +349,12 @@ class ReaderScreen(Screen[None]):
             if not self._read:
                 self._set_read(True, quiet=True)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_info)  # the line count follows the width
+
+    def on_article_view_selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+        self._update_info()  # a selection cleared without a cursor move (Esc, after a save) shows at once
+
     def _update_info(self) -> None:
         view = self.view
         parts: list[Content | str | tuple[str, str]] = []
@@ -371,7 +381,8 @@ class ReaderScreen(Screen[None]):
             parts.append((f"selected {sel[1] - sel[0]} characters", "italic"))
             parts.append(("  ·  ", "dim"))
         length = max(1, len(self.article.text))
-        parts.append((f"{100 * view.cursor // length}%", "dim"))
+        line = view.offset_to_xy(view.cursor)[1] + 1
+        parts.append((f"line {line} of {view.line_count} · {100 * view.cursor // length}%", "dim"))
         if self._read:
             parts.append(("  · read", "dim"))
         self.query_one("#reader-info", Static).update(Content.assemble(*parts))
@@ -457,14 +468,10 @@ class ReaderScreen(Screen[None]):
         hidden = set(self.view.hidden_kinds)
         if legend in hidden or kinds[0] in hidden:
             hidden -= set(kinds)
-            shown = True
         else:
             hidden |= set(kinds)
-            shown = False
         self.view.hidden_kinds = frozenset(hidden)
-        self.query_one(Legend).hidden = frozenset(hidden)
-        label = next(lbl for _, _k, lg, lbl in TOGGLES if lg == legend)
-        self.notify(f"{label}: {'shown' if shown else 'hidden'}", timeout=2)
+        self.query_one(Legend).hidden = frozenset(hidden)  # the legend shows it (struck out when hidden)
 
     def action_toggle_panel(self) -> None:
         panel = self.panel
@@ -648,6 +655,7 @@ class ReaderScreen(Screen[None]):
             ("ctrl+↑ ctrl+↓", "previous / next paragraph"),
             ("PgUp PgDn Home End", "page, start and end of the line (ctrl+Home/End: of the article)"),
             ("shift + any move", "extend the selection (or drag with the mouse)"),
+            ("v", "start / stop selecting: then plain moves extend the selection"),
             ("n / N", "next / previous entity, quote or note"),
             ("a", "tag / note the selection, else the quote or entity under the cursor, else the article"),
             ("e / d", "edit / delete the note under the cursor (asks first)"),
