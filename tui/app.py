@@ -152,10 +152,11 @@ class DocbaoApp(App[None]):
         if self._store_factory is not None and self.store_error is None:
             self.call_after_refresh(self._open_store)
         if self.load_errors and self.store_error is None:
-            first = self.load_errors[0]
-            more = f" (and {len(self.load_errors) - 1} more)" if len(self.load_errors) > 1 else ""
-            self.notify(f"Could not read {first}{more}", title="Some files were skipped",
-                        severity="warning", timeout=8, markup=False)
+            shown = self.load_errors[:4]  # every skipped file by name, up to a toast's worth
+            more = len(self.load_errors) - len(shown)
+            lines = [f"Could not read {e}" for e in shown] + ([f"… and {more} more"] if more else [])
+            self.notify("\n".join(lines), title=f"{len(self.load_errors)} file(s) skipped",
+                        severity="warning", timeout=10, markup=False)
 
     def _open_store(self) -> None:
         factory, self._store_factory = self._store_factory, None

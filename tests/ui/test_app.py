@@ -201,6 +201,8 @@ async def test_build_app_reports_unreadable_files(tmp_path: Path, monkeypatch) -
     assert len(errors) == 2
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        assert any("skipped" in (n.title or "") for n in app._notifications)
+        (note,) = [n for n in app._notifications if "skipped" in (n.title or "")]
+        assert note.title == "2 file(s) skipped"
+        assert "anh.txt" in note.message and "missing.txt" in note.message  # each named
     nothing, errors, code = build_app([str(bad)])
     assert nothing is None and code == 1 and "no article to read" in errors[-1]

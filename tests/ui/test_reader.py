@@ -267,3 +267,20 @@ async def test_narrow_terminal_starts_without_the_side_panel(make_app) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         reader = await open_reader(pilot)
         assert reader.panel.display
+
+
+async def test_an_article_without_entities_says_none_were_found(make_app, analyzer, articles) -> None:
+    from analysis.spans import Analysis
+    from tests.ui.conftest import span
+
+    vang = articles[3]
+    analyzer.results[vang.text] = Analysis((span(vang.text, "SJC", "ORG"),), (), "test")
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot, "Đà Nẵng")
+        assert str(reader.query_one(AnalysisStatus).render()) == "0 entities · 0 quotes"
+        ents = reader.query_one("#entities-list")
+        assert str(ents.get_option_at_index(0).prompt) == "No entities found"
+        await pilot.press("escape")
+        reader = await open_reader(pilot, "Giá vàng")
+        assert str(reader.query_one(AnalysisStatus).render()) == "1 entity · 0 quotes"

@@ -238,7 +238,7 @@ class ReaderScreen(Screen[None]):
             n_ent = len(self.analysis.entities)
             n_q = sum(1 for q in self.analysis.quotes if q.kind != "term")
             self.docbao.analysis_counts[self.article.id] = (n_ent, n_q)
-            status.done(f"{n_ent} entities · {n_q} quotes")
+            status.done(f"{_count(n_ent, 'entity', 'entities')} · {_count(n_q, 'quote', 'quotes')}")
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         if message.generation != self.generation:
@@ -271,9 +271,9 @@ class ReaderScreen(Screen[None]):
         for e in self.analysis.entities:
             groups[(e.label, e.text)].append((e.start, e.end))
         self.panel.set_entities([EntityGroup(label, surface, tuple(occ))
-                                 for (label, surface), occ in groups.items()])
+                                 for (label, surface), occ in groups.items()], final=True)
         self.panel.set_quotes([QuoteItem(q.start, q.end, q.text, q.speaker.text if q.speaker else "", q.kind)
-                               for q in self.analysis.quotes])
+                               for q in self.analysis.quotes], final=True)
 
     def _refresh_notes(self) -> None:
         text = self.article.text
@@ -678,6 +678,10 @@ class ReaderScreen(Screen[None]):
             parts.append(Content(f" {label} ").stylize(_content_style(style)))
             parts.append("\n")
         return Content.assemble(*parts)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _short(text: str, limit: int) -> str:

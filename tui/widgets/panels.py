@@ -215,7 +215,8 @@ class SidePanel(Vertical):
                 yield NotesList(id="notes-list")
 
     # -- filling ---------------------------------------------------------------------------------------
-    def set_entities(self, groups: Sequence[EntityGroup]) -> None:
+    def set_entities(self, groups: Sequence[EntityGroup], final: bool = False) -> None:
+        """``final``: the analysis is complete, so an empty list means none were found."""
         ol = self.query_one("#entities-list", OptionList)
         keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
         self._entities = {}
@@ -237,10 +238,11 @@ class SidePanel(Vertical):
                 prompt = Content.assemble("  ", Content(g.surface), (f"  {len(g.occurrences)}", "dim"))
                 options.append(Option(prompt, id=oid))
         if not options:
-            options.append(Option(Content.styled("No entities yet", "dim"), disabled=True))
+            empty = "No entities found" if final else "No entities yet"
+            options.append(Option(Content.styled(empty, "dim"), disabled=True))
         self._replace(ol, options, keep)
 
-    def set_quotes(self, quotes: Sequence[QuoteItem]) -> None:
+    def set_quotes(self, quotes: Sequence[QuoteItem], final: bool = False) -> None:
         ol = self.query_one("#quotes-list", OptionList)
         keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
         self._quotes = {}
@@ -255,7 +257,8 @@ class SidePanel(Vertical):
                                       (who, "italic" if q.speaker else "dim"))
             options.append(Option(prompt, id=oid))
         if not options:
-            options.append(Option(Content.styled("No quotes yet", "dim"), disabled=True))
+            empty = "No quotes found" if final else "No quotes yet"
+            options.append(Option(Content.styled(empty, "dim"), disabled=True))
         self._replace(ol, options, keep)
 
     def set_notes(self, notes: Sequence[NoteItem]) -> None:
