@@ -137,6 +137,7 @@ class DocbaoApp(App[None]):
         self.last_copy: CopyResult | None = None
         # (entities, quotes) of articles analysed in this session, for the library's columns
         self.analysis_counts: dict[str, tuple[int, int]] = {}
+        self.corrections_version = 0  # bumped when a correction is added or undone
 
     # -- screens ---------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -282,8 +283,15 @@ class DocbaoApp(App[None]):
         if self.store is not None:
             self.push_screen(CorrectionsScreen(), self._corrections_changed)
 
+    def corrections_edited(self) -> None:
+        """A correction was added or undone: entity counts of this session may be stale (the library
+        re-reads them from the cache, keyed by the corrections that apply to each article)."""
+        self.corrections_version += 1
+        self.analysis_counts.clear()
+
     def _corrections_changed(self, changed: bool | None) -> None:
         if changed:
+            self.corrections_edited()
             reanalyse = getattr(self.screen, "reanalyse", None)
             if callable(reanalyse):
                 reanalyse()

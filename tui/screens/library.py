@@ -76,6 +76,7 @@ class LibraryScreen(Screen[None]):
         self._title_rank: list[int] = []  # each row's place in title order (folded)
         self._words_later = False
         self._text_folded = False
+        self._counts_version = 0  # the app's corrections_version the counts were read under
         self._last: tuple[str, list[int]] | None = None
 
     @property
@@ -132,6 +133,8 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
+        if self._counts_version != self.docbao.corrections_version and self.docbao.store is not None:
+            self.fill_counts()  # corrections changed: counts from the cache under the new corrections
 
     def refresh_rows(self, article_ids: list[str] | None = None) -> None:
         """Re-read annotation counts, tags and reading state from the store (after the reader closes)."""
@@ -171,6 +174,7 @@ class LibraryScreen(Screen[None]):
         worker = get_current_worker()
         app = self.docbao
         analyzer = app.analyzer
+        self._counts_version = app.corrections_version
         lexicon = app.call_from_thread(app.store.lexicon)
         articles = list(app.articles)
         batch: list[tuple[int, int, int, int | None]] = []
@@ -199,11 +203,11 @@ class LibraryScreen(Screen[None]):
 
     def _set_counts(self, batch: list[tuple[int, int, int, int | None]]) -> None:
         table = self.table
+        fresh = self.docbao.analysis_counts  # analysed in this session, under the current corrections
         for i, ents, quotes, words in batch:
             if i < len(table.rows):
                 row = table.rows[i]
-                row.entities = ents
-                row.quotes = quotes
+                row.entities, row.quotes = fresh.get(row.article_id, (ents, quotes))
                 if words is not None:
                     row.words = words
         table.refresh()

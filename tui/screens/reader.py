@@ -632,6 +632,7 @@ class ReaderScreen(Screen[None]):
             self.notify(f"“{choice.surface}” is now {choice.label or 'not an entity'} {where}; re-analysing",
                         markup=False, timeout=4)
             self.view.clear_selection()
+            self.docbao.corrections_edited()
             self.reanalyse()
 
         self.app.push_screen(CorrectionDialog(surface, current, self.article.id), done)
