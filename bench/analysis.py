@@ -41,6 +41,9 @@ def raw_underthesea(texts: list[str]) -> float:
 
 
 def docbao(texts: list[str]) -> float:
+    from analysis.entities import _tag_raw
+
+    _tag_raw.cache_clear()  # repeated sentences are tagged once per run, not once per benchmark
     t = time.perf_counter()
     for text in texts:
         analyze(text)
@@ -76,6 +79,9 @@ def main() -> None:
     seed = read_text_file(SEED)[0]
     with tempfile.TemporaryDirectory() as cache:
         an = Analyzer(cache)
+        from analysis.entities import _tag_raw
+
+        _tag_raw.cache_clear()
         t = time.perf_counter()
         an.analyze(seed)
         cold = time.perf_counter() - t
@@ -88,16 +94,6 @@ def main() -> None:
     print(f"seed ({len(seed):,} chars): cold {cold * 1000:.1f} ms, cached {warm_cached * 1000:.2f} ms (median of 20)"
           f"  -> {cold / warm_cached:,.0f}x faster (target >= 100x)")
 
-    if args.huge:
-        unit = "Ông Nguyễn Văn An sống ở Hà Nội và nói: “Tôi làm việc tại Bộ Y tế 😀”. Giá 2.000 đồng ngày 6/12. "
-        huge = unit * (10_000_000 // len(unit))
-        t = time.perf_counter()
-        result = analyze(huge)
-        took = time.perf_counter() - t
-        result.check(huge)
-        print(f"10 MB single line ({len(huge):,} chars, repetitive): {took:.1f} s, {len(result.entities):,} entities, "
-              f"{len(result.quotes):,} quotes, every offset valid")
-
     biggest = max(texts, key=len)
     tracemalloc.start()
     analyze(biggest)
@@ -105,7 +101,19 @@ def main() -> None:
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak / 1e6:.1f} MB traced while analysing the largest article ({len(biggest):,} chars); "
-          f"process max RSS {rss:.0f} MB (model included)")
+          f"process max RSS so far {rss:.0f} MB (model included)")
+    if args.huge:
+        unit = "Ông Nguyễn Văn An sống ở Hà Nội và nói: “Tôi làm việc tại Bộ Y tế 😀”. Giá 2.000 đồng ngày 6/12. "
+        huge = unit * (10_000_000 // len(unit))
+        t = time.perf_counter()
+        result = analyze(huge)
+        took = time.perf_counter() - t
+        result.check(huge)
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"10 MB single line ({len(huge):,} chars, repetitive): {took:.1f} s, {len(result.entities):,} entities, "
+              f"{len(result.quotes):,} quotes, every offset valid; max RSS now {rss:.0f} MB")
+
+
 
 
 if __name__ == "__main__":
