@@ -138,6 +138,7 @@ class DocbaoApp(App[None]):
         # (entities, quotes) of articles analysed in this session, for the library's columns
         self.analysis_counts: dict[str, tuple[int, int]] = {}
         self.corrections_version = 0  # bumped when a correction is added or undone
+        self._pending_open: str | None = None  # an article asked for before the database was open
 
     # -- screens ---------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -178,6 +179,9 @@ class DocbaoApp(App[None]):
             ready = getattr(screen, "store_ready", None)
             if callable(ready):
                 ready()
+        pending, self._pending_open = self._pending_open, None
+        if pending is not None:
+            self.open_article(pending)  # Enter pressed before the database was open
 
     def open_article(self, article_id: str) -> None:
         """Open an article in the reader (from the library, the palette, anywhere)."""
@@ -188,8 +192,8 @@ class DocbaoApp(App[None]):
             self.notify("That article is no longer in the library", severity="error")
             return
         if self.store is None:
-            if self.store_error is None:
-                self.notify("Still opening the database; try again in a moment", timeout=2)
+            if self.store_error is None and self._store_factory is not None:
+                self._pending_open = article_id  # opened as soon as the database is (a few ms)
             return
         while isinstance(self.screen, ReaderScreen):
             self.pop_screen()

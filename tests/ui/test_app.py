@@ -206,3 +206,31 @@ async def test_build_app_reports_unreadable_files(tmp_path: Path, monkeypatch) -
         assert "anh.txt" in note.message and "missing.txt" in note.message  # each named
     nothing, errors, code = build_app([str(bad)])
     assert nothing is None and code == 1 and "no article to read" in errors[-1]
+
+
+async def test_enter_before_the_database_is_open_opens_the_article_once_it_is(analyzer, articles, data_dir,
+                                                                               monkeypatch) -> None:
+    """A quick Enter after the first paint, before the store (opened just after it) is ready, is not lost."""
+    from store.annotations import AnnotationStore
+    from tests.ui.conftest import build, settle
+    from tui.app import DocbaoApp
+    from tui.screens.reader import ReaderScreen
+
+    opened: list[AnnotationStore] = []
+
+    def factory() -> AnnotationStore:
+        opened.append(AnnotationStore.in_memory())
+        return opened[-1]
+
+    app = build(None, analyzer, articles, data_dir=data_dir, store_factory=factory)
+    really_open = DocbaoApp._open_store
+    monkeypatch.setattr(DocbaoApp, "_open_store", lambda self: None)  # hold the store back, as if slow
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.store is None
+        app.open_article(articles[0].id)
+        await settle(pilot)
+        assert not isinstance(app.screen, ReaderScreen)  # nothing to read into yet, and no error either
+        really_open(app)
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert app.screen.article.id == articles[0].id and opened
