@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +109,24 @@ class MergeResult:
 
 
 # -- small helpers -----------------------------------------------------------------------------------------
+def format_time(dt: datetime) -> str:
+    """A time as docbao stores it: UTC, ISO 8601 with microseconds and a Z, so it sorts as a string."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with microseconds and a Z: sortable as a string."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_time(datetime.now(UTC))
+
+
+def later_than(previous: str) -> str:
+    """Now, or just after ``previous`` if that is later (a clock behind, or a time from another machine)."""
+    now = datetime.now(UTC)
+    try:
+        prev = parse_time(previous)
+    except ValueError:
+        return format_time(now)
+    return format_time(max(now, prev + timedelta(microseconds=1)))
 
 
 def parse_time(value: str) -> datetime:
@@ -134,7 +149,7 @@ def normalize_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
     for raw in tags:
         if not isinstance(raw, str):
             raise StoreError(f"a tag must be text, not {type(raw).__name__}")
-        tag = " ".join(_nfc(raw).split())
+        tag = " ".join(_nfc(_check_text(raw, "a tag")).split())
         key = tag.casefold()
         if tag and key not in seen:
             seen.add(key)
@@ -142,10 +157,16 @@ def normalize_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _check_text(s: str, what: str) -> str:
+    if any("\ud800" <= ch <= "\udfff" for ch in s):
+        raise StoreError(f"{what} contains invalid Unicode (an unpaired surrogate)")
+    return s
+
+
 def normalize_note(note: str) -> str:
     if not isinstance(note, str):
         raise StoreError(f"a note must be text, not {type(note).__name__}")
-    return _nfc(note).strip()
+    return _nfc(_check_text(note, "the note")).strip()
 
 
 def _is_int(v: Any) -> bool:
@@ -347,7 +368,7 @@ class AnnotationStore:
             if (tags_now, note_now) == (old.tags, old.note):
                 return old
             ann = Annotation(old.id, old.article, old.target, tags_now, note_now, old.created,
-                             max(now_iso(), old.updated))
+                             later_than(old.updated))
             self._replace(ANNOTATIONS, doc.doc_id, annotation_doc(ann))
         return ann
 
@@ -463,7 +484,7 @@ class AnnotationStore:
         unchanged: list[str] = []
         c_counts = Counter[str]()
         with self.transaction():
-            existing: dict[Any, Document] = {d.get("id"): d for d in self._docs(ANNOTATIONS)}
+            existing: dict[str, Document] = {str(d.get("id")): d for d in self._docs(ANNOTATIONS)}
             new_docs: dict[str, dict[str, Any]] = {}
             replaced: dict[int, dict[str, Any]] = {}
             for ann in annotations:

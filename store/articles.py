@@ -170,6 +170,8 @@ def _from_json(p: Path, raw: str, encoding: str) -> list[Article]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ArticleError(p, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ArticleError(p, "JSON nested too deeply to be an article file") from None
     items = data if isinstance(data, list) else [data]
     out: list[Article] = []
     for i, item in enumerate(items):
@@ -223,6 +225,9 @@ class Library:
                 arts = load_file(f)
             except ArticleError as exc:
                 lib.errors.append(exc)
+                continue
+            except Exception as exc:  # a file no reader foresaw (a library bug): skip it, say which
+                lib.errors.append(ArticleError(f, f"could not be read ({type(exc).__name__}: {exc})"))
                 continue
             for a in arts:
                 if a.id in seen:

@@ -31,6 +31,7 @@ from store.annotations import (
     AnnotationStore,
     ArticleRef,
     Correction,
+    format_time,
     normalize_note,
     normalize_tags,
     now_iso,
@@ -343,12 +344,12 @@ def _req(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where:
 
 
 def _time(obj: Mapping[str, Any], key: str, where: str, default: Any = ...) -> str:
+    """An ISO 8601 time, stored as docbao writes times (UTC, microseconds, Z) so they sort as strings."""
     value = _req(obj, key, str, where, default=default)
     try:
-        parse_time(value)
-    except ValueError:
+        return format_time(parse_time(value))
+    except (ValueError, OverflowError):
         raise _Invalid(f"{where}.{key}: {value!r} is not an ISO 8601 time") from None
-    return value
 
 
 def _parse_target(t: Any, where: str) -> Target | None:
@@ -367,6 +368,22 @@ def _parse_target(t: Any, where: str) -> Target | None:
                   _req(t, "suffix", str, where, default=""))
 
 
+def _has_surrogate(obj: Any) -> bool:
+    """Does any string in the parsed JSON hold a lone surrogate (which no file can be written with)?"""
+    stack = [obj]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in x):
+                return True
+        elif isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return False
+
+
 def parse_native(text: str, name: str = "the import file") -> tuple[list[Annotation], list[Correction]]:
     """Read and fully check a native export. Raises StoreError naming ``name`` and the first problem."""
     try:
@@ -376,6 +393,9 @@ def parse_native(text: str, name: str = "the import file") -> tuple[list[Annotat
                          f"nothing was imported") from None
     except RecursionError:
         raise StoreError(f"{name}: JSON nested too deeply; nothing was imported") from None
+    if _has_surrogate(data):
+        raise StoreError(f"{name}: contains invalid Unicode (an unpaired surrogate such as \\ud800); "
+                         f"nothing was imported")
     try:
         return _parse_native(data)
     except _Invalid as exc:
@@ -466,9 +486,28 @@ def import_native(store: AnnotationStore, text: str, articles_by_id: Mapping[str
                         result.corrections_added, result.corrections_updated, result.corrections_unchanged)
 
 
+def _is_database(p: Path) -> bool:
+    """Is ``p`` an existing docbao database (which an export must never replace)?"""
+    from store.storage import parse_bytes
+
+    try:
+        if not p.is_file() or p.stat().st_size > 512 * 1024 * 1024:
+            return False
+        parse_bytes(p, p.read_bytes())
+    except (OSError, StoreError):
+        return False
+    return True
+
+
 def write_file(path: str | os.PathLike[str], text: str) -> Path:
-    """Write an export atomically (a temporary file in the same folder, fsync, rename). Raises StoreError."""
+    """Write an export atomically (a temporary file in the same folder, fsync, rename). Raises StoreError.
+
+    Refuses to replace a docbao database: an export written over it would lose the reading state and
+    leave a file docbao cannot open."""
     p = Path(path).expanduser()
+    if _is_database(p):
+        raise StoreError(f"{p}: is a docbao database; exporting onto it would replace your annotations, "
+                         f"choose another file name")
     tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -476,8 +515,9 @@ def write_file(path: str | os.PathLike[str], text: str) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise StoreError(f"{p}: could not write the export: {exc.strerror or exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"{p}: could not write the export: {reason}") from None
     return p

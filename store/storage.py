@@ -93,7 +93,7 @@ def check_data(path: Path | str, data: Any) -> Data:
             raise StoreError(f"{p}: not a docbao database (table {name!r} is not a TinyDB table); "
                              f"{_aside(p)}")
         for key in table:
-            if not key.isdigit():
+            if not (key.isascii() and key.isdigit()):
                 raise StoreError(f"{p}: damaged database (table {name!r} has a document id {key!r} that is "
                                  f"not a number); {_aside(p)}")
     meta = data.get(META_TABLE)

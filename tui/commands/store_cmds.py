@@ -124,7 +124,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     from store.export import import_native
 
     if args.file == "-":
-        text, name = sys.stdin.read(), "standard input"
+        name = "standard input"
+        stream = getattr(sys.stdin, "buffer", None)  # bytes when it is a real stream
+        try:
+            text = stream.read().decode("utf-8-sig") if stream is not None else sys.stdin.read()
+        except UnicodeDecodeError:
+            raise StoreError(f"{name}: not UTF-8 text; nothing was imported") from None
     else:
         p = Path(args.file).expanduser()
         try:
