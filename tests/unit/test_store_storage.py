@@ -237,11 +237,18 @@ def test_transaction_rolls_back_on_error(tmp_path: Path, article) -> None:
         assert [a.id for a in store.all()] == [first.id]
 
 
-def test_lone_surrogate_survives(tmp_path: Path, article) -> None:
+def test_lone_surrogate_is_refused_and_nothing_is_written(tmp_path: Path, article) -> None:
+    # A note with an unpaired surrogate could be stored (escaped) but never exported: refuse it at the door.
     db = tmp_path / "db.json"
-    ann = AnnotationStore.open(db).add(article, note="x\ud800y")
-    assert AnnotationStore.open(db).get(ann.id).note == "x\ud800y"
-    db.read_bytes().decode("utf-8")  # still valid UTF-8
+    store = AnnotationStore.open(db)
+    kept = store.add(article, note="ok")
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="surrogate"):
+        store.add(article, note="x\ud800y")
+    with pytest.raises(StoreError, match="surrogate"):
+        store.update(kept.id, tags=["a\udc80"])
+    assert db.read_bytes() == before
+    before.decode("utf-8")  # valid UTF-8
 
 
 def test_storage_direct_write_outside_transaction_detects_conflict(tmp_path: Path) -> None:
