@@ -171,9 +171,7 @@ class DocbaoApp(App[None]):
         except Exception as exc:  # StoreError: corrupt, not ours, newer schema, unreadable; one line
             self.store_error = str(exc) or type(exc).__name__
         if self.store_error is not None:
-            from tui.screens.error import ErrorScreen
-
-            self.push_screen(ErrorScreen(self.store_error, self.db_path))
+            self._show_store_error()
             return
         for screen in self.screen_stack:
             ready = getattr(screen, "store_ready", None)
@@ -212,7 +210,7 @@ class DocbaoApp(App[None]):
         yield from binding_commands(self, self.BINDINGS)
         yield PaletteCommand("Light theme", "switch to the light theme", lambda: self._set_theme(LIGHT_THEME))
         yield PaletteCommand("Dark theme", "switch to the dark theme", lambda: self._set_theme(DARK_THEME))
-        if self.store is not None:
+        if self.store is not None and self.store_error is None:
             for fmt, name in (("json", "JSON"), ("w3c", "W3C Web Annotation JSON-LD"), ("md", "Markdown")):
                 yield PaletteCommand(f"Export all annotations as {name}…",
                                      "write every annotation to a file you choose",
@@ -242,7 +240,7 @@ class DocbaoApp(App[None]):
         self.theme = name
 
     async def action_quit(self) -> None:
-        for screen in reversed(self.screen_stack):
+        for screen in reversed(self.screen_stack if self.store_error is None else ()):
             save = getattr(screen, "save_reading", None)
             if callable(save):
                 save()
@@ -277,7 +275,11 @@ class DocbaoApp(App[None]):
         except Exception as exc:  # StoreError: a one-line message
             self.notify(f"{type(exc).__name__}: {exc}", title="Export failed", severity="error", markup=False)
             return False
-        count = len(self.store.for_article_id(article_id)) if article_id else len(self.store.all())
+        ok, found = self.store_read(self.store.for_article_id, article_id) if article_id else \
+            self.store_read(self.store.all)
+        if not ok:
+            return True  # written; the error screen says why the store cannot be read any more
+        count = len(found or ())
         self.notify(f"{count} annotation(s) exported to {path}", title="Exported", markup=False)
         return True
 
@@ -307,6 +309,29 @@ class DocbaoApp(App[None]):
         from store.paths import data_dir
 
         return data_dir()
+
+    def store_read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
+        """Run a store read: (True, its result), or if the store refuses its file (another process made it
+        a newer schema, a hand edit damaged it…) switch to the error screen and return (False, None).
+        Nothing is written: the store never writes over a file it refuses."""
+        if self.store_error is not None:
+            return False, None  # the error screen is up: no more reads
+        try:
+            return True, fn(*args, **kwargs)
+        except Exception as exc:
+            from store.storage import StoreError
+
+            if not isinstance(exc, StoreError):
+                raise
+            self.store_error = str(exc) or type(exc).__name__
+            self._show_store_error()
+            return False, None
+
+    def _show_store_error(self) -> None:
+        from tui.screens.error import ErrorScreen
+
+        if not isinstance(self.screen, ErrorScreen):
+            self.push_screen(ErrorScreen(self.store_error or "", self.db_path))
 
     def store_write(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
         """Run a store write: (True, its result), or on failure (disk full, read-only file, a damaged

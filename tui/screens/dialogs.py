@@ -317,7 +317,11 @@ class CorrectionsScreen(ModalScreen[bool]):
         app: DocbaoApp = self.app  # type: ignore[assignment]
         ol = self.query_one(OptionList)
         ol.clear_options()
-        corrections = list(app.store.corrections())
+        ok, found = app.store_read(app.store.corrections)
+        if not ok:
+            self.dismiss(self.changed)  # the store refused its file: the error screen says why
+            return
+        corrections = list(found or ())
         if not corrections:
             ol.add_option(Option(Content.styled("No corrections yet: x on an entity in the reader", "dim"),
                                  disabled=True))
@@ -346,7 +350,8 @@ class CorrectionsScreen(ModalScreen[bool]):
 
 
 def _correction_id(app: Any, oid: str) -> Any:
-    for c in app.store.corrections():
+    ok, found = app.store_read(app.store.corrections)
+    for c in (found or ()) if ok else ():
         if str(c.id) == oid:
             return c.id
     return oid

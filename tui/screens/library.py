@@ -10,7 +10,7 @@ titles and tags.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -95,10 +95,8 @@ class LibraryScreen(Screen[None]):
     # -- rows ------------------------------------------------------------------------------------------
     def _build_rows(self) -> list[LibraryRow]:
         app = self.docbao
-        store = app.store
-        counts = store.counts_by_article() if store is not None else {}
-        tags = store.tags_by_article() if store is not None else {}
-        states = store.reading_states() if store is not None else {}
+        known = self._read_store() or ({}, {}, {})
+        counts, tags, states = known
         rows = []
         haystacks = []
         # Counting words splits every text: cheap for a few articles, 0.3 s for 10,000 (the worker does it)
@@ -116,6 +114,20 @@ class LibraryScreen(Screen[None]):
         for rank, i in enumerate(order):
             self._title_rank[i] = rank
         return rows
+
+    def _read_store(self) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]] | None:
+        """(annotation counts, tags, reading states) by article; None without a store, or if the store
+        refused its file (the app then shows the error screen)."""
+        app = self.docbao
+        store = app.store
+        if store is None:
+            return None
+
+        def read() -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
+            return store.counts_by_article(), store.tags_by_article(), store.reading_states()
+
+        ok, known = app.store_read(read)
+        return known if ok else None
 
     @property
     def table(self) -> ArticleTable:
@@ -139,12 +151,10 @@ class LibraryScreen(Screen[None]):
     def refresh_rows(self, article_ids: list[str] | None = None) -> None:
         """Re-read annotation counts, tags and reading state from the store (after the reader closes)."""
         table = self.table
-        store = self.docbao.store
-        if store is None:
+        known = self._read_store()
+        if known is None:
             return
-        counts = store.counts_by_article()
-        tags = store.tags_by_article()
-        states = store.reading_states()
+        counts, tags, states = known
         ids = article_ids if article_ids is not None else list(table.index)
         changed = False
         for aid in ids:
@@ -175,7 +185,9 @@ class LibraryScreen(Screen[None]):
         app = self.docbao
         analyzer = app.analyzer
         self._counts_version = app.corrections_version
-        lexicon = app.call_from_thread(app.store.lexicon)
+        ok, lexicon = app.call_from_thread(app.store_read, app.store.lexicon)
+        if not ok:
+            return  # the store refused its file: the app shows the error screen
         articles = list(app.articles)
         batch: list[tuple[int, int, int, int | None]] = []
         words_later = self._words_later

@@ -122,6 +122,7 @@ class ReaderScreen(Screen[None]):
         self._cycle: dict[str, int] = {}
         self._ready = False  # cursor moves before this are the app's own (restoring the position)
         self._auto_read_done = False
+        self._is_read = False  # the store's read mark, read once at mount and kept by _set_read
 
     @property
     def docbao(self) -> DocbaoApp:
@@ -158,15 +159,19 @@ class ReaderScreen(Screen[None]):
                 for key, _, legend, label in TOGGLES]
 
     def on_mount(self) -> None:
-        store = self.docbao.store
+        app = self.docbao
+        store = app.store
         view = self.view
         view.set_text(self.article.text)
-        state = store.reading(self.article.id)
-        position = int(state.position or 0)
+        ok, state = app.store_read(store.reading, self.article.id)
+        position = int(state.position or 0) if ok and state is not None else 0
+        self._is_read = bool(ok and state is not None and state.read)
         if 0 < position <= len(self.article.text):
             view.move_cursor(position, center=True)
-        self.docbao.store_write("the reading position", store.set_reading, self.article.id, position=position)
-        self.anchored = list(store.for_article(self.article))
+        if ok:
+            app.store_write("the reading position", store.set_reading, self.article.id, position=position)
+        ok, anchored = app.store_read(store.for_article, self.article)
+        self.anchored = list(anchored or ()) if ok else []
         self._refresh_spans()
         self._refresh_notes()
         self.panel.set_entities([])
@@ -188,7 +193,9 @@ class ReaderScreen(Screen[None]):
     def reanalyse(self) -> None:
         """(Re)start the analysis: the paragraphs on screen first, then the whole article."""
         self.generation += 1
-        lexicon = self.docbao.store.lexicon()
+        ok, lexicon = self.docbao.store_read(self.docbao.store.lexicon)
+        if not ok:
+            return  # the error screen says why
         try:
             first = self.view.visible_range()
         except Exception:
@@ -290,7 +297,10 @@ class ReaderScreen(Screen[None]):
         self.panel.set_notes(items)
 
     def _reload_annotations(self) -> None:
-        self.anchored = list(self.docbao.store.for_article(self.article))
+        ok, anchored = self.docbao.store_read(self.docbao.store.for_article, self.article)
+        if not ok:
+            return  # the error screen says why
+        self.anchored = list(anchored or ())
         self._refresh_spans()
         self._refresh_notes()
         self._update_info()
@@ -390,17 +400,20 @@ class ReaderScreen(Screen[None]):
     # -- reading state -------------------------------------------------------------------------------
     @property
     def _read(self) -> bool:
-        return bool(self.docbao.store.reading(self.article.id).read)
+        return self._is_read  # not a store read on every keystroke (the info line shows it)
 
     def _set_read(self, read: bool, quiet: bool = False) -> None:
         ok, _ = self.docbao.store_write("the read mark", self.docbao.store.set_reading, self.article.id, read=read)
         if not ok:
             return
+        self._is_read = read
         if not quiet:
             self.notify("Marked as read" if read else "Marked as unread", timeout=2)
         self._update_info()
 
     def save_reading(self) -> None:
+        if self.docbao.store_error is not None:
+            return  # the store refused its file (the error screen is up): nothing to save into
         try:
             cursor = self.view.cursor
         except Exception:
@@ -512,7 +525,10 @@ class ReaderScreen(Screen[None]):
             where = "the whole article" if target is None else _short(excerpt or "", 40)
             self.notify(f"Saved {tags or 'a note'} on {where}", title="Annotation", markup=False, timeout=3)
 
-        self.app.push_screen(AnnotateDialog(heading, excerpt, known_tags=self.docbao.store.tags()), done)
+        ok, known = self.docbao.store_read(self.docbao.store.tags)
+        if not ok:
+            return  # the error screen says why
+        self.app.push_screen(AnnotateDialog(heading, excerpt, known_tags=known), done)
 
     def action_edit_annotation(self) -> None:
         aid = self._annotation_at_cursor()
@@ -524,8 +540,8 @@ class ReaderScreen(Screen[None]):
 
     def _edit(self, annotation_id: str) -> None:
         store = self.docbao.store
-        ann = store.get(annotation_id)
-        if ann is None:
+        ok, ann = self.docbao.store_read(store.get, annotation_id)
+        if not ok or ann is None:
             return
         excerpt = ann.target.exact if ann.target is not None else None
 
@@ -539,9 +555,12 @@ class ReaderScreen(Screen[None]):
             self._reload_annotations()
             self.notify("Annotation updated", timeout=2)
 
+        ok, known = self.docbao.store_read(store.tags)
+        if not ok:
+            return
         self.app.push_screen(AnnotateDialog("Edit annotation" if excerpt else "Edit the article's annotation",
                                             excerpt, tags=tuple(ann.tags), note=ann.note,
-                                            known_tags=store.tags()), done)
+                                            known_tags=known), done)
 
     def action_delete_annotation(self) -> None:
         aid = self._annotation_at_cursor()
@@ -552,8 +571,8 @@ class ReaderScreen(Screen[None]):
 
     def _delete(self, annotation_id: str) -> None:
         store = self.docbao.store
-        ann = store.get(annotation_id)
-        if ann is None:
+        ok, ann = self.docbao.store_read(store.get, annotation_id)
+        if not ok or ann is None:
             return
         tags = " ".join(f"#{t}" for t in ann.tags)
         what = _short(ann.target.exact, 60) if ann.target is not None else "the whole article"
