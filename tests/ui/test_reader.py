@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import threading
 
-from tests.ui.conftest import TEXT, FakeAnalyzer, open_reader, settle
+from analysis.spans import Analysis
+from store.articles import from_text
+from tests.ui.conftest import TEXT, FakeAnalyzer, open_reader, settle, span
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.panels import AnalysisStatus, Legend
@@ -284,3 +286,59 @@ async def test_an_article_without_entities_says_none_were_found(make_app, analyz
         await pilot.press("escape")
         reader = await open_reader(pilot, "Giá vàng")
         assert str(reader.query_one(AnalysisStatus).render()) == "1 entity · 0 quotes"
+
+
+NGA = "Tin sáng: Nga gặp Nga. Ông Nga nói về Nga.\n"
+
+
+def _nga_analysis(loc: tuple[int, ...] = (0, 1, 3), per: tuple[int, ...] = (2,)) -> Analysis:
+    ents = [span(NGA, "Nga", "LOC", n) for n in loc] + [span(NGA, "Nga", "PER", n) for n in per]
+    ents.sort(key=lambda e: e.start)
+    return Analysis(tuple(ents), (), "test")
+
+
+def _nga_starts() -> list[int]:
+    return [m.start() for m in re.finditer("Nga", NGA)]
+
+
+async def _enter_on(pilot, reader, oid: str) -> None:
+    ol = reader.query_one("#entities-list")
+    ol.focus()
+    ol.highlighted = next(i for i in range(ol.option_count) if ol.get_option_at_index(i).id == oid)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_side_panel_cycles_each_label_of_a_surface_on_its_own(make_app, articles) -> None:
+    article = from_text(NGA, title="Nga và Nga", name="nga.txt")
+    analyzer = FakeAnalyzer(results={NGA: _nga_analysis()})
+    app = make_app(analyzer=analyzer, articles=[article, *articles])
+    starts = _nga_starts()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot, "Nga và Nga")
+        await pilot.press("E")
+        await _enter_on(pilot, reader, "e:LOC:Nga")
+        await _enter_on(pilot, reader, "e:LOC:Nga")
+        assert reader.view.cursor == starts[1]
+        await _enter_on(pilot, reader, "e:PER:Nga")  # raised IndexError (the LOC group's index 1)
+        assert reader.view.cursor == starts[2]
+        await _enter_on(pilot, reader, "e:LOC:Nga")
+        assert reader.view.cursor == starts[3]
+
+
+async def test_side_panel_cycle_survives_a_shorter_list_after_reanalysis(make_app, articles) -> None:
+    article = from_text(NGA, title="Nga và Nga", name="nga.txt")
+    analyzer = FakeAnalyzer(results={NGA: _nga_analysis()})
+    app = make_app(analyzer=analyzer, articles=[article, *articles])
+    starts = _nga_starts()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot, "Nga và Nga")
+        await pilot.press("E")
+        for _ in range(3):
+            await _enter_on(pilot, reader, "e:LOC:Nga")
+        assert reader.view.cursor == starts[3]
+        analyzer.results[NGA] = _nga_analysis(loc=(3,), per=())  # a correction left one LOC
+        reader.reanalyse()
+        await settle(pilot, lambda: len(reader.analysis.entities) == 1)
+        await _enter_on(pilot, reader, "e:LOC:Nga")  # raised IndexError (index 2 of a 1-item list)
+        assert reader.view.cursor == starts[3]

@@ -119,7 +119,7 @@ class ReaderScreen(Screen[None]):
         self.anchored: list[Any] = []
         self.generation = 0
         self._hidden: set[str] = set()
-        self._cycle: dict[str, int] = {}
+        self._cycle: dict[tuple[str, str], int] = {}  # (label, surface) → last occurrence shown
         self._ready = False  # cursor moves before this are the app's own (restoring the position)
         self._auto_read_done = False
         self._is_read = False  # the store's read mark, read once at mount and kept by _set_read
@@ -457,11 +457,14 @@ class ReaderScreen(Screen[None]):
     def on_side_panel_jump(self, event: SidePanel.Jump) -> None:
         occ = event.occurrences
         if occ:
-            key = event.label
+            # keyed by (label, surface): "Nga" can be a place and a person, each group cycles on its own;
+            # the index is wrapped since a re-analysis can shorten the list
+            key = (event.kind, event.label)
             cursor = self.view.cursor
             idx = next((i for i, (s, _) in enumerate(occ) if s > cursor), 0)
-            if self._cycle.get(key) is not None and occ[self._cycle[key]][0] == cursor:
-                idx = (self._cycle[key] + 1) % len(occ)
+            last = self._cycle.get(key)
+            if last is not None and occ[last % len(occ)][0] == cursor:
+                idx = (last % len(occ) + 1) % len(occ)
             self._cycle[key] = idx
             s, _e = occ[idx]
             self.go_to(s)

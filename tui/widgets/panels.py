@@ -182,12 +182,13 @@ class SidePanel(Vertical):
         """Move the article cursor to a span (for entities: one of ``occurrences``)."""
 
         def __init__(self, start: int, end: int, occurrences: tuple[tuple[int, int], ...] = (),
-                     label: str = "") -> None:
+                     label: str = "", kind: str = "") -> None:
             super().__init__()
             self.start = start
             self.end = end
             self.occurrences = occurrences
-            self.label = label
+            self.label = label  # the entity's surface text
+            self.kind = kind  # its entity label (PER, LOC…): one surface can be in several groups
 
     class EditNote(Message):
         def __init__(self, annotation_id: str) -> None:
@@ -317,7 +318,7 @@ class SidePanel(Vertical):
         if oid in self._entities:
             g = self._entities[oid]
             s, e = g.occurrences[0]
-            self.post_message(self.Jump(s, e, g.occurrences, g.surface))
+            self.post_message(self.Jump(s, e, g.occurrences, g.surface, g.label))
         elif oid in self._quotes:
             q = self._quotes[oid]
             self.post_message(self.Jump(q.start, q.end))
