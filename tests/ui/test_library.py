@@ -155,3 +155,28 @@ async def test_ten_thousand_articles_paint_and_filter(make_app) -> None:
         assert len(app.screen.table.view) == 100
         await pilot.press("end")
         await settle(pilot)
+
+
+async def test_folded_text_does_not_grow_with_each_corrections_change(make_app, articles) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.screen._text_folded)
+        lib = app.screen
+        lengths = []
+        for _ in range(2):  # two corrections changes: the counts (and folded texts) are read again
+            app.corrections_edited()
+            lib._text_folded = False
+            lib.on_screen_resume()
+            await settle(pilot, lambda: lib._text_folded)
+            lengths.append([len(h) for h in lib._haystacks])
+        assert lengths[0] == lengths[1]
+        body = " ".join(fast_fold(articles[1].text).split())
+        i = lib.table.index[articles[1].id]
+        assert lib._haystacks[i].count(body) == 1
+        # a tag change keeps the body searchable, once
+        app.store.add(articles[1], tags=["mưa"])
+        lib.refresh_rows()
+        assert lib._haystacks[i].count(body) == 1 and "mua" in lib._haystacks[i]
+        lib.set_filter("nuoc ngap")
+        await settle(pilot)
+        assert titles(app) == ["Hà Nội mưa lớn"]

@@ -72,7 +72,9 @@ class LibraryScreen(Screen[None]):
         super().__init__()
         self.sort = "title"
         self.query_text = ""
-        self._haystacks: list[str] = []  # folded title + tags (+ text when the worker has folded it)
+        self._haystacks: list[str] = []  # what the filter searches: base (+ "\n" + folded body when ready)
+        self._bases: list[str] = []  # folded title + tags of each row
+        self._bodies: list[str] | None = None  # folded text of each row, once the worker has folded it
         self._title_rank: list[int] = []  # each row's place in title order (folded)
         self._words_later = False
         self._text_folded = False
@@ -108,7 +110,8 @@ class LibraryScreen(Screen[None]):
                              list(tags.get(a.id, ())), bool(r and r.read), str((r and r.opened) or ""))
             rows.append(row)
             haystacks.append(_haystack(a.title, row.tags))
-        self._haystacks = haystacks
+        self._bases = haystacks
+        self._haystacks = list(haystacks)
         order = sorted(range(len(rows)), key=lambda i: haystacks[i])  # haystacks start with the folded title
         self._title_rank = [0] * len(rows)
         for rank, i in enumerate(order):
@@ -170,8 +173,8 @@ class LibraryScreen(Screen[None]):
             if new != (row.notes, row.tags, row.read, row.opened):
                 row.notes, row.tags, row.read, row.opened = new
                 art = self.docbao.articles_by_id[aid]
-                base = _haystack(art.title, new_tags)
-                self._haystacks[i] = base + ("\n" + _fold_body(art.text) if self._text_folded else "")
+                self._bases[i] = _haystack(art.title, new_tags)
+                self._haystacks[i] = self._hay(i)
                 changed = True
         if changed:
             self._last = None
@@ -224,10 +227,14 @@ class LibraryScreen(Screen[None]):
                     row.words = words
         table.refresh()
 
+    def _hay(self, i: int) -> str:
+        bodies = self._bodies
+        return self._bases[i] + "\n" + bodies[i] if bodies is not None and i < len(bodies) else self._bases[i]
+
     def _set_folded_text(self, folded: list[str]) -> None:
-        for i, f in enumerate(folded):
-            if i < len(self._haystacks):
-                self._haystacks[i] = self._haystacks[i] + "\n" + f
+        # assigned, never appended: this runs again after every corrections change
+        self._bodies = folded
+        self._haystacks = [self._hay(i) for i in range(len(self._bases))]
         self._text_folded = True
         self._last = None
         if self.query_text:
