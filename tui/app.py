@@ -357,18 +357,24 @@ class DocbaoApp(App[None]):
         return result
 
     def edit_in_editor(self, text: str) -> str | None:
-        """Edit ``text`` in $VISUAL/$EDITOR with the app suspended; None if that was not possible."""
+        """Edit ``text`` in $VISUAL/$EDITOR with the app suspended; None if that was not possible (the
+        user is told why, and the note stays as it was)."""
         if self._editor is not None:
             return self._editor(text)
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "nano"
         fd, name = tempfile.mkstemp(prefix="docbao-note-", suffix=".md", text=True)
         path = Path(name)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
             try:
-                with self.suspend():
-                    code = subprocess.call([*shlex.split(editor), str(path)])
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            except (OSError, UnicodeError) as exc:  # a full disk; a lone surrogate pasted into the note
+                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+                self.notify(f"Could not write the note for the editor: {why}; the note was not changed",
+                            severity="error", markup=False)
+                return None
+            try:
+                code = self._run_editor([*shlex.split(editor), str(path)])
             except Exception as exc:  # SuspendNotSupported, FileNotFoundError for a missing editor
                 self.notify(f"Could not run the editor {editor!r}: {exc or type(exc).__name__}",
                             severity="error", markup=False)
@@ -377,9 +383,25 @@ class DocbaoApp(App[None]):
                 self.notify(f"The editor exited with status {code}; the note was not changed",
                             severity="warning", markup=False)
                 return None
-            return path.read_text(encoding="utf-8").rstrip("\n")
+            try:
+                return path.read_text(encoding="utf-8").rstrip("\n")
+            except UnicodeDecodeError as exc:
+                self.notify(f"The editor saved the note in another encoding than UTF-8 (byte {exc.start}); the "
+                            "note was not changed. Save it as UTF-8 and try again.", title="Note not changed",
+                            severity="error", timeout=10, markup=False)
+                return None
+            except OSError as exc:
+                self.notify(f"Could not read the note back from the editor: {exc.strerror or exc}; the note "
+                            "was not changed", title="Note not changed", severity="error", timeout=10,
+                            markup=False)
+                return None
         finally:
             path.unlink(missing_ok=True)
+
+    def _run_editor(self, argv: list[str]) -> int:
+        """Run the editor with the app suspended; its exit status."""
+        with self.suspend():
+            return subprocess.call(argv)
 
 
 _EXT = {"json": "json", "w3c": "jsonld", "jsonl": "jsonl", "md": "md"}

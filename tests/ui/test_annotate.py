@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 from textual.widgets import Input, TextArea
 
 from tests.ui.conftest import TEXT, open_reader, settle
@@ -222,3 +225,29 @@ async def test_a_failed_save_is_reported_not_a_crash(make_app, store, monkeypatc
         await pilot.press("q")  # leaving still works; the position could not be saved, and says so
         await settle(pilot)
         assert not isinstance(app.screen, ReaderScreen)
+
+
+async def test_editor_saving_non_utf8_leaves_the_note_unchanged(make_app, monkeypatch) -> None:
+    monkeypatch.setenv("EDITOR", "fake-editor")
+    app = make_app()
+    ran: list[list[str]] = []
+
+    def cp1258_editor(argv: list[str]) -> int:  # saves the note in the Windows Vietnamese code page
+        ran.append(argv)
+        Path(argv[-1]).write_bytes("Đây là ghi chú".encode("cp1258"))
+        return 0
+
+    # the terminal cannot be suspended under the pilot: the editor "runs" in place
+    monkeypatch.setattr("tui.app.subprocess.call", cp1258_editor)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_reader(pilot)
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, AnnotateDialog))
+        app.screen.query_one(TextArea).text = "bản nháp"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert ran and ran[0][0] == "fake-editor"
+        assert isinstance(app.screen, AnnotateDialog)
+        assert app.screen.query_one(TextArea).text == "bản nháp"
+        assert any("UTF-8" in n.message for n in app._notifications), [n.message for n in app._notifications]
