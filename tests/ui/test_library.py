@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from analysis.text import fold
 from tests.ui.conftest import TEXT, analysis_of, settle
-from tui.screens.library import LibraryScreen, fast_fold
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 
 
@@ -23,7 +24,7 @@ async def test_library_lists_articles_sorted_by_title(make_app) -> None:
         assert isinstance(app.screen, LibraryScreen)
         shown = titles(app)
         assert len(shown) == 4
-        assert shown == sorted(shown, key=fast_fold)
+        assert shown == sorted(shown, key=fold)
         # user text is never markup: "[quan trọng]" shows as typed
         assert any("[quan trọng] Giá vàng tăng" in line_text(app.screen.table, y) for y in range(4))
 
@@ -170,7 +171,7 @@ async def test_folded_text_does_not_grow_with_each_corrections_change(make_app, 
             await settle(pilot, lambda: lib._text_folded)
             lengths.append([len(h) for h in lib._haystacks])
         assert lengths[0] == lengths[1]
-        body = " ".join(fast_fold(articles[1].text).split())
+        body = " ".join(fold(articles[1].text).split())
         i = lib.table.index[articles[1].id]
         assert lib._haystacks[i].count(body) == 1
         # a tag change keeps the body searchable, once

@@ -1,6 +1,8 @@
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.text import BinaryFileError, decode_bytes, fold, normalize_text, text_sha256
 
@@ -44,3 +46,12 @@ def test_fold_strips_marks_and_maps_d_bar():
 def test_sha256_changes_with_text():
     assert text_sha256("a") != text_sha256("b")
     assert len(text_sha256("Hà Nội")) == 64
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+       | st.sampled_from(["Hà Nội", "ĐỒNG đồng", "Tiếng Việt", "x̃ q̣", "ᄀ\u1161", "ﬁ Ω K Å ß İ"]))
+def test_fold_takes_the_fast_path_only_where_it_equals_the_exact_fold(text):
+    from analysis.text import _fold_exact
+
+    assert fold(text) == _fold_exact(text)
+    assert fold(unicodedata.normalize("NFD", text)) == _fold_exact(unicodedata.normalize("NFD", text))
