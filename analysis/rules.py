@@ -17,6 +17,7 @@ vouches for stays plain.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -169,10 +170,15 @@ def _org_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand]:
     return out
 
 
-def _names_in(text: str, names: Sequence[str], label: str, prio: int) -> list[_Cand]:
+@functools.cache
+def _alternation(names: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    """One pattern matching any of the names, longest first (built once per list)."""
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def _names_in(text: str, names: tuple[str, ...], label: str, prio: int) -> list[_Cand]:
     """Every whole-word occurrence of the given names."""
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
-    return [_Cand(m.start(), m.end(), label, prio, "rule") for m in pattern.finditer(text)
+    return [_Cand(m.start(), m.end(), label, prio, "rule") for m in _alternation(names).finditer(text)
             if word_boundary(text, m.start(), m.end())]
 
 
@@ -190,9 +196,7 @@ _CUES_BEFORE_AMBIGUOUS = re.compile(
 
 def _place_candidates(text: str, sents: Sequence[Sequence[Token]]) -> list[_Cand]:
     out: list[_Cand] = []
-    names = sorted(places(), key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(n) for n in names))
-    for m in pattern.finditer(text):
+    for m in _alternation(frozenset(places())).finditer(text):
         s, e = m.start(), m.end()
         if not word_boundary(text, s, e):
             continue
