@@ -342,3 +342,30 @@ async def test_side_panel_cycle_survives_a_shorter_list_after_reanalysis(make_ap
         await settle(pilot, lambda: len(reader.analysis.entities) == 1)
         await _enter_on(pilot, reader, "e:LOC:Nga")  # raised IndexError (index 2 of a 1-item list)
         assert reader.view.cursor == starts[3]
+
+
+async def test_leaving_the_reader_without_moving_writes_no_position(make_app, store, monkeypatch) -> None:
+    """Every store write rewrites the database file: a position the store already holds is not saved again."""
+    writes: list[int | None] = []
+    real = store.set_reading
+
+    def counting(article_id, *, position=None, read=None):
+        writes.append(position)
+        return real(article_id, position=position, read=read)
+
+    monkeypatch.setattr(store, "set_reading", counting)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        aid = reader.article.id
+        writes.clear()
+        await pilot.press("escape")  # back without moving: nothing new to save
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await pilot.pause()
+        assert [w for w in writes if w is not None] == []
+        reader = await open_reader(pilot)
+        writes.clear()
+        reader.view.move_cursor(77)
+        await pilot.press("q")  # quit from the reader after a move: saved once
+    assert [w for w in writes if w is not None] == [77]
+    assert store.reading(aid).position == 77

@@ -121,6 +121,7 @@ class ReaderScreen(Screen[None]):
         self._hidden: set[str] = set()
         self._cycle: dict[tuple[str, str], int] = {}  # (label, surface) → last occurrence shown
         self._ready = False  # cursor moves before this are the app's own (restoring the position)
+        self._saved_position: int | None = None  # the position the store holds for this article
         self._auto_read_done = False
         self._is_read = False  # the store's read mark, read once at mount and kept by _set_read
 
@@ -168,8 +169,9 @@ class ReaderScreen(Screen[None]):
         self._is_read = bool(ok and state is not None and state.read)
         if 0 < position <= len(self.article.text):
             view.move_cursor(position, center=True)
-        if ok:
+        if ok:  # stamps the opened time too
             app.store_write("the reading position", store.set_reading, self.article.id, position=position)
+            self._saved_position = position
         ok, anchored = app.store_read(store.for_article, self.article)
         self.anchored = list(anchored or ()) if ok else []
         self._refresh_spans()
@@ -418,8 +420,11 @@ class ReaderScreen(Screen[None]):
             cursor = self.view.cursor
         except Exception:
             return
+        if cursor == self._saved_position:
+            return  # each save rewrites the database file: not again for the same position
         try:
             self.docbao.store.set_reading(self.article.id, position=cursor)
+            self._saved_position = cursor
         except Exception as exc:  # never lose the app over a reading position
             self.notify(f"Could not save the reading position: {exc}", severity="warning", markup=False)
 
