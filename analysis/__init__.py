@@ -4,7 +4,7 @@ Every span is a pair of code-point offsets into the article's NFC text (see :mod
 underthesea is imported lazily, on the first analysis, so importing this package is cheap.
 """
 
-from analysis.lexicon import Lexicon, LexiconEntry
-from analysis.spans import LABELS, QUOTE_KINDS, Analysis, Quote, Span, Speaker
+from docbao.analysis.lexicon import Lexicon, LexiconEntry
+from docbao.analysis.spans import LABELS, QUOTE_KINDS, Analysis, Quote, Span, Speaker
 
 __all__ = ["LABELS", "QUOTE_KINDS", "Analysis", "Lexicon", "LexiconEntry", "Quote", "Span", "Speaker"]

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from analysis.spans import Analysis
+from docbao.analysis.spans import Analysis
 
 
 class AnalysisCache:

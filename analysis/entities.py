@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.align import align_tokens
-from analysis.intervals import Occupied
-from analysis.lexicon import Lexicon
-from analysis.segment import paragraphs, sentences
-from analysis.spans import LABELS, Span
+from docbao.analysis.align import align_tokens
+from docbao.analysis.intervals import Occupied
+from docbao.analysis.lexicon import Lexicon
+from docbao.analysis.segment import paragraphs, sentences
+from docbao.analysis.spans import LABELS, Span
 
 _lock = threading.RLock()
 _ner: Callable[[str], list[tuple[str, ...]]] | None = None
@@ -222,7 +222,7 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
 
     A capitalised honorific inside a sentence is part of the name ("Tân Bình", "Đức Phúc"), and a known
     place name is never cut ("Bà Rịa - Vũng Tàu")."""
-    from analysis.gazetteer import places
+    from docbao.analysis.gazetteer import places
 
     if text[start:end] in places():
         return start, end

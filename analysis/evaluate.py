@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.spans import LABELS, Quote, Span
+from docbao.analysis.spans import LABELS, Quote, Span
 
 
 @dataclass
@@ -106,7 +106,7 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _norm(name: str) -> str:
     """Case-folded, spaces collapsed, leading titles and honorifics removed ("ông Việt" → "việt")."""
-    from analysis.entities import strip_titles
+    from docbao.analysis.entities import strip_titles
 
     name = " ".join(unicodedata.normalize("NFC", name).split())
     s, e = strip_titles(name, 0, len(name))

@@ -11,14 +11,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis import entities as ent
-from analysis import rules
-from analysis.cache import AnalysisCache
-from analysis.lexicon import Lexicon
-from analysis.quotes import find_quotes
-from analysis.segment import paragraphs
-from analysis.spans import Analysis, Quote, Span, Speaker
-from analysis.text import normalize_text, text_sha256
+from docbao.analysis import entities as ent
+from docbao.analysis import rules
+from docbao.analysis.cache import AnalysisCache
+from docbao.analysis.lexicon import Lexicon
+from docbao.analysis.quotes import find_quotes
+from docbao.analysis.segment import paragraphs
+from docbao.analysis.spans import Analysis, Quote, Span, Speaker
+from docbao.analysis.text import normalize_text, text_sha256
 
 
 def _analyzer_version() -> str:

@@ -19,11 +19,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.entities import TITLES, strip_titles
-from analysis.intervals import SpanIndex
-from analysis.segment import paragraphs, sentences
-from analysis.spans import Quote, Span, Speaker
-from analysis.text import UPPER
+from docbao.analysis.entities import TITLES, strip_titles
+from docbao.analysis.intervals import SpanIndex
+from docbao.analysis.segment import paragraphs, sentences
+from docbao.analysis.spans import Quote, Span, Speaker
+from docbao.analysis.text import UPPER
 
 OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”", "‘": "’"}
 LOOKBACK = 200  # characters searched back from a quote or a verb for its speech verb or subject

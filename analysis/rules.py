@@ -23,11 +23,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.entities import Token, is_date_or_number, is_title_word, trim_span
-from analysis.gazetteer import AMBIGUOUS, places
-from analysis.intervals import Coverage, greedy_non_overlapping
-from analysis.spans import Span
-from analysis.text import LOWER, word_boundary
+from docbao.analysis.entities import Token, is_date_or_number, is_title_word, trim_span
+from docbao.analysis.gazetteer import AMBIGUOUS, places
+from docbao.analysis.intervals import Coverage, greedy_non_overlapping
+from docbao.analysis.spans import Span
+from docbao.analysis.text import LOWER, word_boundary
 
 ORG_HEADS = (
     "bộ", "sở", "ủy ban", "uỷ ban", "ubnd", "hđnd", "ủy ban nhân dân", "hội đồng nhân dân", "công ty",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from analysis.text import UPPER
+from docbao.analysis.text import UPPER
 
 _PARA = re.compile(r"[^\n]+")
 _END = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“«(\[]?[%s0-9])" % UPPER)

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.pipeline import Analyzer, analyze  # noqa: E402
-from analysis.text import read_text_file  # noqa: E402
+from docbao.analysis.pipeline import Analyzer, analyze  # noqa: E402
+from docbao.analysis.text import read_text_file  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "vn_news"
 SEED = ROOT / "seeds" / "putin-lukashenko-minsk.txt"
@@ -41,7 +41,7 @@ def raw_underthesea(texts: list[str]) -> float:
 
 
 def docbao(texts: list[str]) -> float:
-    from analysis.entities import _tag_raw
+    from docbao.analysis.entities import _tag_raw
 
     _tag_raw.cache_clear()  # repeated sentences are tagged once per run, not once per benchmark
     t = time.perf_counter()
@@ -79,7 +79,7 @@ def main() -> None:
     seed = read_text_file(SEED)[0]
     with tempfile.TemporaryDirectory() as cache:
         an = Analyzer(cache)
-        from analysis.entities import _tag_raw
+        from docbao.analysis.entities import _tag_raw
 
         _tag_raw.cache_clear()
         t = time.perf_counter()

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.entities import crf_entities  # noqa: E402
-from analysis.evaluate import (  # noqa: E402
+from docbao.analysis.entities import crf_entities  # noqa: E402
+from docbao.analysis.evaluate import (  # noqa: E402
     EntityScores,
     GoldDoc,
     QuoteScores,
@@ -29,10 +29,10 @@ from analysis.evaluate import (  # noqa: E402
     score_entities,
     score_quotes,
 )
-from analysis.lexicon import Lexicon, LexiconEntry  # noqa: E402
-from analysis.pipeline import analyze  # noqa: E402
-from analysis.spans import LABELS  # noqa: E402
-from analysis.text import read_text_file  # noqa: E402
+from docbao.analysis.lexicon import Lexicon, LexiconEntry  # noqa: E402
+from docbao.analysis.pipeline import analyze  # noqa: E402
+from docbao.analysis.spans import LABELS  # noqa: E402
+from docbao.analysis.text import read_text_file  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from store.anchoring import make_target  # noqa: E402
-from store.annotations import Annotation, AnnotationStore, ArticleRef, annotation_doc, now_iso  # noqa: E402
-from store.articles import from_text, load_file  # noqa: E402
-from store.export import export  # noqa: E402
+from docbao.store.anchoring import make_target  # noqa: E402
+from docbao.store.annotations import Annotation, AnnotationStore, ArticleRef, annotation_doc, now_iso  # noqa: E402
+from docbao.store.articles import from_text, load_file  # noqa: E402
+from docbao.store.export import export  # noqa: E402
 
 SEED = ROOT / "seeds" / "putin-lukashenko-minsk.txt"
 TAGS = ["chính trị", "Nga", "Belarus", "trích dẫn", "kinh tế", "quan trọng", "đọc lại", "Ukraine"]

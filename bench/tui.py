@@ -96,7 +96,7 @@ def bench_startup(runs: int) -> tuple[float, float, float]:
     empty_script.write_text(EMPTY_APP, encoding="utf-8")
     py = sys.executable
     docbao = [py, "-m", "tui"]
-    app_only = [py, "-c", "from tui.launch import launch; launch([])"]
+    app_only = [py, "-c", "from docbao.tui.launch import launch; launch([])"]
     empty = [py, str(empty_script)]
     first_paint(docbao, b"articles", env)  # warm the OS file cache and .pyc files
     first_paint(empty, b"ready-marker", env)
@@ -112,7 +112,7 @@ def bench_startup(runs: int) -> tuple[float, float, float]:
 
 # -- 2, 3. a 1 MB article -------------------------------------------------------------------------------
 def megabyte_text() -> str:
-    from analysis.text import normalize_text
+    from docbao.analysis.text import normalize_text
 
     parts: list[str] = []
     size = 0
@@ -130,12 +130,12 @@ def megabyte_text() -> str:
 async def bench_article() -> dict[str, Any]:
     from textual import events
 
-    from analysis.pipeline import Analyzer
-    from store.annotations import AnnotationStore
-    from store.articles import from_text
-    from tui.app import DocbaoApp
-    from tui.screens.reader import AnalysisUpdate, ReaderScreen
-    from tui.widgets.article_view import ArticleView
+    from docbao.analysis.pipeline import Analyzer
+    from docbao.store.annotations import AnnotationStore
+    from docbao.store.articles import from_text
+    from docbao.tui.app import DocbaoApp
+    from docbao.tui.screens.reader import AnalysisUpdate, ReaderScreen
+    from docbao.tui.widgets.article_view import ArticleView
 
     text = megabyte_text()
     article = from_text(text, title="Một megabyte tin tức", name="1mb.txt")
@@ -208,7 +208,7 @@ async def bench_article() -> dict[str, Any]:
 
 # -- 4. 10,000 articles ---------------------------------------------------------------------------------
 def many_articles(n: int = 10_000) -> list[Any]:
-    from store.articles import from_text
+    from docbao.store.articles import from_text
 
     texts = ([f.read_text(encoding="utf-8") for f in sorted(CORPUS.glob("*.txt"))] if CORPUS.exists()
              else [f.read_text(encoding="utf-8") for f in sorted((ROOT / "seeds").glob("*.txt"))])
@@ -219,10 +219,10 @@ def many_articles(n: int = 10_000) -> list[Any]:
 async def bench_library(n: int = 10_000) -> dict[str, float]:
     from textual import events
 
-    from analysis.pipeline import Analyzer
-    from store.annotations import AnnotationStore
-    from tui.app import DocbaoApp
-    from tui.screens.library_table import ArticleTable
+    from docbao.analysis.pipeline import Analyzer
+    from docbao.store.annotations import AnnotationStore
+    from docbao.tui.app import DocbaoApp
+    from docbao.tui.screens.library_table import ArticleTable
 
     articles = many_articles(n)
     drawn: list[float] = []

@@ -24,11 +24,11 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from analysis.lexicon import GLOBAL, Lexicon, LexiconEntry
-from analysis.spans import LABELS
-from store.anchoring import ARTICLE, ORPHAN, Placement, Target, anchor, make_target
-from store.articles import Article
-from store.storage import SafeStorage, StoreError
+from docbao.analysis.lexicon import GLOBAL, Lexicon, LexiconEntry
+from docbao.analysis.spans import LABELS
+from docbao.store.anchoring import ARTICLE, ORPHAN, Placement, Target, anchor, make_target
+from docbao.store.articles import Article
+from docbao.store.storage import SafeStorage, StoreError
 
 __all__ = [
     "Anchored",
@@ -261,7 +261,7 @@ class AnnotationStore:
         ``None`` means :func:`store.paths.db_path` (``$DOCBAO_DB`` or the user data folder). Raises
         StoreError for a file that is damaged, not ours or from a newer docbao, and never writes to it.
         """
-        from store.paths import db_path
+        from docbao.store.paths import db_path
 
         p = db_path(path) if path is None else Path(path).expanduser()
         return cls(SafeStorage(p, durable=durable))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from analysis.text import BinaryFileError, decode_bytes, normalize_text, text_sha256
+from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, text_sha256
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -244,6 +244,6 @@ class Library:
 
 
 def default_paths() -> list[Path]:
-    from store.paths import seeds_dir
+    from docbao.store.paths import seeds_dir
 
     return [seeds_dir()]

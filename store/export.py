@@ -23,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis.lexicon import Lexicon
-from store.anchoring import ORPHAN, Target
-from store.annotations import (
+from docbao.analysis.lexicon import Lexicon
+from docbao.store.anchoring import ORPHAN, Target
+from docbao.store.annotations import (
     Anchored,
     Annotation,
     AnnotationStore,
@@ -39,8 +39,8 @@ from store.annotations import (
     place,
     validate_label,
 )
-from store.articles import Article
-from store.storage import StoreError
+from docbao.store.articles import Article
+from docbao.store.storage import StoreError
 
 FORMAT = "docbao-annotations"
 FORMAT_VERSION = 1
@@ -189,7 +189,7 @@ def export_w3c(store: AnnotationStore, article_id: str | None = None) -> str:
 
 # -- JSON lines of entity spans -------------------------------------------------------------------------
 def _default_analyze() -> AnalyzeFn:
-    from analysis.pipeline import analyze  # lazy: written apart, and heavy to import
+    from docbao.analysis.pipeline import analyze  # lazy: written apart, and heavy to import
 
     return analyze
 
@@ -488,7 +488,7 @@ def import_native(store: AnnotationStore, text: str, articles_by_id: Mapping[str
 
 def _is_database(p: Path) -> bool:
     """Is ``p`` an existing docbao database (which an export must never replace)?"""
-    from store.storage import parse_bytes
+    from docbao.store.storage import parse_bytes
 
     try:
         if not p.is_file() or p.stat().st_size > 512 * 1024 * 1024:

@@ -32,6 +32,6 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    from analysis.text import read_text_file
+    from docbao.analysis.text import read_text_file
 
     return read_text_file(SEED)[0]

@@ -1,3 +1,5 @@
 """docbao's user interface: the command line and the Textual app."""
 
-__version__ = "0.1.0"
+from docbao import __version__
+
+__all__ = ["__version__"]

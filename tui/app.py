@@ -25,10 +25,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from analysis.text import fold
-from store.articles import Article, Library
-from tui.clipboard import Clipboard, CopyResult
-from tui.palette import PaletteCommand
+from docbao.analysis.text import fold
+from docbao.store.articles import Article, Library
+from docbao.tui.clipboard import Clipboard, CopyResult
+from docbao.tui.palette import PaletteCommand
 
 __all__ = ["AnalysisRunner", "DocbaoApp"]
 
@@ -84,7 +84,7 @@ class AnalysisRunner:
 
 def _palette_provider() -> type[Any]:
     """The palette's provider, imported when the palette first opens (textual.command costs 25 ms)."""
-    from tui.commands_palette import DocbaoCommands
+    from docbao.tui.commands_palette import DocbaoCommands
 
     return DocbaoCommands
 
@@ -143,10 +143,10 @@ class DocbaoApp(App[None]):
     # -- screens ---------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
         if self.store_error is not None:
-            from tui.screens.error import ErrorScreen
+            from docbao.tui.screens.error import ErrorScreen
 
             return ErrorScreen(self.store_error, self.db_path)
-        from tui.screens.library import LibraryScreen
+        from docbao.tui.screens.library import LibraryScreen
 
         return LibraryScreen()
 
@@ -183,7 +183,7 @@ class DocbaoApp(App[None]):
 
     def open_article(self, article_id: str) -> None:
         """Open an article in the reader (from the library, the palette, anywhere)."""
-        from tui.screens.reader import ReaderScreen
+        from docbao.tui.screens.reader import ReaderScreen
 
         article = self.articles_by_id.get(article_id)
         if article is None:
@@ -205,7 +205,7 @@ class DocbaoApp(App[None]):
 
     # -- palette ---------------------------------------------------------------------------------------
     def palette_commands(self, screen: Screen[Any]) -> Iterator[PaletteCommand]:
-        from tui.palette import binding_commands
+        from docbao.tui.palette import binding_commands
 
         yield from binding_commands(self, self.BINDINGS)
         yield PaletteCommand("Light theme", "switch to the light theme", lambda: self._set_theme(LIGHT_THEME))
@@ -226,7 +226,7 @@ class DocbaoApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------------------
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from docbao.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -247,7 +247,7 @@ class DocbaoApp(App[None]):
         self.exit()
 
     def action_export(self, fmt: str = "json", article_id: str | None = None) -> None:
-        from tui.screens.dialogs import ExportDialog
+        from docbao.tui.screens.dialogs import ExportDialog
 
         if self.store is None:
             return
@@ -261,7 +261,7 @@ class DocbaoApp(App[None]):
 
     def export_to(self, fmt: str, path: Path, article_id: str | None = None) -> bool:
         """Export annotations (all, or one article's) to ``path``; notify the outcome."""
-        from store.export import export, write_file
+        from docbao.store.export import export, write_file
 
         try:
             text = export(self.store, self.articles_by_id, fmt, article_id=article_id)
@@ -284,7 +284,7 @@ class DocbaoApp(App[None]):
         return True
 
     def action_corrections(self) -> None:
-        from tui.screens.dialogs import CorrectionsScreen
+        from docbao.tui.screens.dialogs import CorrectionsScreen
 
         if self.store is not None:
             self.push_screen(CorrectionsScreen(), self._corrections_changed)
@@ -306,7 +306,7 @@ class DocbaoApp(App[None]):
     def _data_dir(self) -> Path:
         if self.data_dir is not None:
             return self.data_dir
-        from store.paths import data_dir
+        from docbao.store.paths import data_dir
 
         return data_dir()
 
@@ -319,7 +319,7 @@ class DocbaoApp(App[None]):
         try:
             return True, fn(*args, **kwargs)
         except Exception as exc:
-            from store.storage import StoreError
+            from docbao.store.storage import StoreError
 
             if not isinstance(exc, StoreError):
                 raise
@@ -328,7 +328,7 @@ class DocbaoApp(App[None]):
             return False, None
 
     def _show_store_error(self) -> None:
-        from tui.screens.error import ErrorScreen
+        from docbao.tui.screens.error import ErrorScreen
 
         if not isinstance(self.screen, ErrorScreen):
             self.push_screen(ErrorScreen(self.store_error or "", self.db_path))

@@ -13,8 +13,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from tui import __version__
-from tui.commands import COMMAND_MODULES, COMMANDS
+from docbao.tui import __version__
+from docbao.tui.commands import COMMAND_MODULES, COMMANDS
 
 EPILOG = """\
 examples:
@@ -84,6 +84,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"  docbao {choice.dest:<9} {choice.help}")
         return 0
     args = top.parse_args(args_list)
-    from tui.launch import launch  # imports Textual: only when the reader is opened
+    from docbao.tui.launch import launch  # imports Textual: only when the reader is opened
 
     return launch(args.paths, db=args.db)

@@ -103,7 +103,7 @@ class Clipboard:
 
     def fallback_dir(self) -> Path:
         if self._fallback_dir is None:
-            from store.paths import data_dir
+            from docbao.store.paths import data_dir
 
             return data_dir()
         return self._fallback_dir() if callable(self._fallback_dir) else self._fallback_dir

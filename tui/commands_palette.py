@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.fuzzy import FuzzySearch
 from textual.style import Style
 
-from analysis.text import fold
-from tui.palette import PaletteCommand
+from docbao.analysis.text import fold
+from docbao.tui.palette import PaletteCommand
 
 __all__ = ["DocbaoCommands"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.app import DocbaoApp
+    from docbao.tui.app import DocbaoApp
 
 
 class LazyAnalyzer:
@@ -28,7 +28,7 @@ class LazyAnalyzer:
     def _analyzer(self) -> Any:
         with self._lock:
             if self._real is None:
-                from analysis.pipeline import Analyzer
+                from docbao.analysis.pipeline import Analyzer
 
                 self._real = Analyzer(cache_dir=self._cache_dir)
             return self._real
@@ -39,8 +39,8 @@ class LazyAnalyzer:
 
 def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None, list[str], int]:
     """(the app, or None when there is nothing to read; messages for stderr; exit code if no app)."""
-    from store import paths as store_paths
-    from store.articles import Library, default_paths
+    from docbao.store import paths as store_paths
+    from docbao.store.articles import Library, default_paths
 
     lib = Library.load(paths or default_paths())
     errors = [str(e) for e in lib.errors]
@@ -52,11 +52,11 @@ def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None
     db_path = store_paths.db_path(db)
 
     def open_store() -> Any:
-        from store.annotations import AnnotationStore
+        from docbao.store.annotations import AnnotationStore
 
         return AnnotationStore.open(db_path)  # StoreError for a corrupt/foreign/newer file: shown, untouched
 
-    from tui.app import DocbaoApp
+    from docbao.tui.app import DocbaoApp
 
     analyzer = LazyAnalyzer(store_paths.cache_dir())
     app = DocbaoApp(None, analyzer, lib, store_factory=open_store, db_path=Path(db_path), load_errors=errors)

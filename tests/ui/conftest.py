@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from analysis.lexicon import Lexicon
-from analysis.spans import Analysis, Quote, Span, Speaker
-from store.annotations import AnnotationStore
-from store.articles import Article, from_text
-from tui.app import DocbaoApp
-from tui.clipboard import Clipboard
+from docbao.analysis.lexicon import Lexicon
+from docbao.analysis.spans import Analysis, Quote, Span, Speaker
+from docbao.store.annotations import AnnotationStore
+from docbao.store.articles import Article, from_text
+from docbao.tui.app import DocbaoApp
+from docbao.tui.clipboard import Clipboard
 
 TEXT = (
     "Ông Putin gặp ông Lukashenko tại Minsk ngày 6/12.\n"
@@ -198,8 +198,8 @@ async def settle(pilot: Any, until: Any = None, timeout: float = 5.0) -> None:
 
 async def open_reader(pilot: Any, title_part: str = "Putin") -> Any:
     """From the library, open the article whose title contains ``title_part``; wait for its analysis."""
-    from tui.screens.library import LibraryScreen
-    from tui.screens.reader import ReaderScreen
+    from docbao.tui.screens.library import LibraryScreen
+    from docbao.tui.screens.reader import ReaderScreen
 
     app = pilot.app
     await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
+from docbao.tui.screens.dialogs import AnnotateDialog, ConfirmDialog, TagSuggester, parse_tags
+from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import TEXT, open_reader, settle
-from tui.screens.dialogs import AnnotateDialog, ConfirmDialog, TagSuggester, parse_tags
-from tui.screens.reader import ReaderScreen
 
 QUOTE = "Phương Tây đang leo thang căng thẳng"
 
@@ -205,7 +205,7 @@ async def test_nothing_to_edit_says_so(make_app) -> None:
 
 
 async def test_a_failed_save_is_reported_not_a_crash(make_app, store, monkeypatch) -> None:
-    from store.annotations import StoreError
+    from docbao.store.annotations import StoreError
 
     def full(*_a, **_k):
         raise StoreError("/home/u/docbao.json: could not write: No space left on device")
@@ -238,7 +238,7 @@ async def test_editor_saving_non_utf8_leaves_the_note_unchanged(make_app, monkey
         return 0
 
     # the terminal cannot be suspended under the pilot: the editor "runs" in place
-    monkeypatch.setattr("tui.app.subprocess.call", cp1258_editor)
+    monkeypatch.setattr("docbao.tui.app.subprocess.call", cp1258_editor)
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
     async with app.run_test(size=(120, 30)) as pilot:
         await open_reader(pilot)

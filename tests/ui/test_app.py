@@ -9,13 +9,13 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import Input
 
+from docbao.tui.commands_palette import DocbaoCommands
+from docbao.tui.screens.dialogs import ExportDialog
+from docbao.tui.screens.error import ErrorScreen
+from docbao.tui.screens.help import HelpScreen
+from docbao.tui.screens.library import LibraryScreen
+from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import TEXT, open_reader, settle
-from tui.commands_palette import DocbaoCommands
-from tui.screens.dialogs import ExportDialog
-from tui.screens.error import ErrorScreen
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
 
 
 async def palette_hits(app, screen, query: str) -> list[str]:
@@ -151,7 +151,7 @@ async def test_light_and_dark_themes(make_app) -> None:
 
 
 async def test_a_corrupt_database_opens_an_error_screen_and_is_left_alone(tmp_path: Path, monkeypatch) -> None:
-    from tui.launch import build_app
+    from docbao.tui.launch import build_app
 
     db = tmp_path / "docbao.json"
     garbage = b'{"annotations": {"1": {"id": "x", '  # cut off mid-write by some other program
@@ -172,7 +172,7 @@ async def test_a_corrupt_database_opens_an_error_screen_and_is_left_alone(tmp_pa
 
 
 async def test_launch_opens_the_store_after_the_first_paint(tmp_path: Path, monkeypatch) -> None:
-    from tui.launch import build_app
+    from docbao.tui.launch import build_app
 
     db = tmp_path / "docbao.json"
     seed = Path(__file__).resolve().parents[2] / "seeds"
@@ -189,7 +189,7 @@ async def test_launch_opens_the_store_after_the_first_paint(tmp_path: Path, monk
 
 
 async def test_build_app_reports_unreadable_files(tmp_path: Path, monkeypatch) -> None:
-    from tui.launch import build_app
+    from docbao.tui.launch import build_app
 
     monkeypatch.setenv("DOCBAO_DB", str(tmp_path / "db.json"))
     good = tmp_path / "tin.txt"
@@ -211,10 +211,10 @@ async def test_build_app_reports_unreadable_files(tmp_path: Path, monkeypatch) -
 async def test_enter_before_the_database_is_open_opens_the_article_once_it_is(analyzer, articles, data_dir,
                                                                                monkeypatch) -> None:
     """A quick Enter after the first paint, before the store (opened just after it) is ready, is not lost."""
-    from store.annotations import AnnotationStore
+    from docbao.store.annotations import AnnotationStore
+    from docbao.tui.app import DocbaoApp
+    from docbao.tui.screens.reader import ReaderScreen
     from tests.ui.conftest import build, settle
-    from tui.app import DocbaoApp
-    from tui.screens.reader import ReaderScreen
 
     opened: list[AnnotationStore] = []
 

@@ -10,7 +10,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 
-from tui.widgets.article_view import ArticleView, ViewSpan
+from docbao.tui.widgets.article_view import ArticleView, ViewSpan
 
 PARA1 = "Thủ tướng Phạm Minh Chính nói: “Việt Nam luôn coi trọng quan hệ với Nhật Bản”."
 PARA2 = "Hà Nội, 12/3 — trời nắng đẹp, [quan trọng] không phải markup."

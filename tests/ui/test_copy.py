@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 
+from docbao.tui.clipboard import Clipboard, osc52
+from docbao.tui.screens.reader import citation
 from tests.ui.conftest import TEXT, FakeNative, open_reader, settle
-from tui.clipboard import Clipboard, osc52
-from tui.screens.reader import citation
 
 QUOTE = "Phương Tây đang leo thang căng thẳng"
 TITLE = "Putin gặp Lukashenko ở Minsk"

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 
-from analysis.pipeline import Analyzer
-from store.articles import Article, from_text
+from docbao.analysis.pipeline import Analyzer
+from docbao.store.articles import Article, from_text
+from docbao.tui.screens.dialogs import CorrectionDialog, CorrectionsScreen
+from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import build, open_reader, settle
-from tui.screens.dialogs import CorrectionDialog, CorrectionsScreen
-from tui.screens.reader import ReaderScreen
 
 FACTORY = (
     "Sao Mai tăng vốn\n"
@@ -237,7 +237,7 @@ async def test_corrections_are_never_hidden_by_a_cached_analysis(store, tmp_path
 async def test_library_counts_follow_a_correction(store, tmp_path: Path, data_dir) -> None:
     """Both articles analysed; a person rejected everywhere from one of them: back in the library, the other
     article's entity count is not the stale one from before the correction."""
-    from tui.screens.library import LibraryScreen
+    from docbao.tui.screens.library import LibraryScreen
 
     analyzer = Analyzer(tmp_path / "cache")
     app = build(store, analyzer, make_articles(), data_dir=data_dir)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from analysis.text import fold
+from docbao.analysis.text import fold
+from docbao.tui.screens.library import LibraryScreen
+from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import TEXT, analysis_of, settle
-from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
 
 
 def titles(app) -> list[str]:
@@ -143,7 +143,7 @@ async def test_library_updates_after_reading(make_app) -> None:
 
 
 async def test_ten_thousand_articles_paint_and_filter(make_app) -> None:
-    from store.articles import from_text
+    from docbao.store.articles import from_text
 
     many = [from_text(f"Bài số {i} về {'Hà Nội' if i % 100 == 0 else 'Huế'}\nNội dung {i}.\n", name=f"{i}.txt")
             for i in range(10_000)]

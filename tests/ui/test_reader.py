@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import threading
 
-from analysis.spans import Analysis
-from store.articles import from_text
+from docbao.analysis.spans import Analysis
+from docbao.store.articles import from_text
+from docbao.tui.screens.library import LibraryScreen
+from docbao.tui.screens.reader import ReaderScreen
+from docbao.tui.widgets.panels import AnalysisStatus, Legend
 from tests.ui.conftest import TEXT, FakeAnalyzer, open_reader, settle, span
-from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
-from tui.widgets.panels import AnalysisStatus, Legend
 
 
 async def test_highlights_arrive_partial_then_full(make_app, analyzer) -> None:
@@ -272,7 +272,7 @@ async def test_narrow_terminal_starts_without_the_side_panel(make_app) -> None:
 
 
 async def test_an_article_without_entities_says_none_were_found(make_app, analyzer, articles) -> None:
-    from analysis.spans import Analysis
+    from docbao.analysis.spans import Analysis
     from tests.ui.conftest import span
 
     vang = articles[3]

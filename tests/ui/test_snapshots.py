@@ -8,8 +8,8 @@ from typing import Any
 
 from textual.widgets import Input, TextArea
 
+from docbao.tui.screens.dialogs import AnnotateDialog
 from tests.ui.conftest import TEXT, analysis_of, open_reader, settle
-from tui.screens.dialogs import AnnotateDialog
 
 SIZE = (120, 34)
 QUOTE = "Phương Tây đang leo thang căng thẳng"

@@ -7,12 +7,12 @@ import json
 import os
 from pathlib import Path
 
-from store.annotations import AnnotationStore
-from store.storage import SCHEMA_VERSION
+from docbao.store.annotations import AnnotationStore
+from docbao.store.storage import SCHEMA_VERSION
+from docbao.tui.screens.error import ErrorScreen
+from docbao.tui.screens.help import HelpScreen
+from docbao.tui.screens.library import LibraryScreen
 from tests.ui.conftest import build, open_reader, settle
-from tui.screens.error import ErrorScreen
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
 
 NEWER = json.dumps({"meta": {"1": {"app": "docbao", "schema_version": SCHEMA_VERSION + 1}},
                     "annotations": {}}).encode()

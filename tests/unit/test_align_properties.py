@@ -10,10 +10,10 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.align import align_tokens
-from analysis.entities import tag_sentence
-from analysis.pipeline import analyze
-from analysis.text import normalize_text
+from docbao.analysis.align import align_tokens
+from docbao.analysis.entities import tag_sentence
+from docbao.analysis.pipeline import analyze
+from docbao.analysis.text import normalize_text
 
 WORDS = [
     "Ông", "Nguyễn Văn An", "bà", "Trần Thị Hoa", "ở", "Hà Nội", "TP.HCM", "Bộ Y tế", "cho biết", "rằng",

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from store.articles import ArticleError, Library, iter_files, load_file
-from store.paths import seeds_dir
+from docbao.store.articles import ArticleError, Library, iter_files, load_file
+from docbao.store.paths import seeds_dir
 
 
 def write(path, data):

@@ -1,8 +1,8 @@
 import subprocess
 import sys
 
-from tui.cli import main
-from tui.commands import COMMANDS
+from docbao.tui.cli import main
+from docbao.tui.commands import COMMANDS
 
 
 def test_help_lists_every_command_with_what_it_does(capsys):
@@ -16,15 +16,16 @@ def test_help_lists_every_command_with_what_it_does(capsys):
 def test_the_command_map_matches_what_the_modules_register():
     import argparse
 
-    from tui.cli import build_command_parser
+    from docbao.tui.cli import build_command_parser
 
     (sub,) = [a for a in build_command_parser()._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(sub.choices) == set(COMMANDS)
 
 
 def test_opening_the_reader_does_not_import_the_store_commands():
-    code = ("import sys; import tui.cli as c; c.build_parser();"
-            "print(sorted(m for m in sys.modules if m.startswith(('tinydb', 'tui.commands.', 'store.export'))))")
+    code = ("import sys; import docbao.tui.cli as c; c.build_parser();"
+            "print(sorted(m for m in sys.modules"
+            "             if m.startswith(('tinydb', 'docbao.tui.commands.', 'docbao.store.export'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -1,6 +1,6 @@
 import json
 
-from tui.cli import main
+from docbao.tui.cli import main
 
 CONTRACT_KEYS = {"path", "id", "title", "text_sha256", "entities", "quotes"}
 

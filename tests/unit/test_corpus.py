@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from analysis.pipeline import analyze
-from analysis.text import read_text_file
+from docbao.analysis.pipeline import analyze
+from docbao.analysis.text import read_text_file
 from tests.conftest import CORPUS, need
 
 
@@ -33,7 +33,7 @@ def test_every_corpus_article_analyses_with_valid_offsets():
 
 @pytest.mark.slow
 def test_a_one_megabyte_single_line_analyses_in_linear_time_with_valid_offsets():
-    from analysis.text import normalize_text
+    from docbao.analysis.text import normalize_text
 
     unit = "Ông Nguyễn Văn An sống ở Hà Nội và nói: “Tôi làm việc tại Bộ Y tế 😀”. Giá 2.000 đồng ngày 6/12. "
     text = normalize_text(unit * (1_000_000 // len(unit)))

@@ -1,4 +1,4 @@
-"""A non-editable install ships the bundled seeds and finds them."""
+"""The wheel: one import package, ``docbao``, that ships the bundled seeds and finds them when installed."""
 
 import subprocess
 import sys
@@ -20,10 +20,20 @@ def wheel(tmp_path_factory):
     return whl
 
 
+def test_the_wheels_only_top_level_package_is_docbao(wheel):
+    """PyPI has unrelated packages named analysis, store and tui: installing docbao must not take them over."""
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert top == {"docbao"}
+    for sub in ("analysis", "store", "tui"):
+        assert f"docbao/{sub}/__init__.py" in names
+    assert "docbao/__init__.py" in names
+
+
 def test_wheel_contains_the_seeds(wheel):
     names = zipfile.ZipFile(wheel).namelist()
-    seeds = [n for n in names if n.startswith("store/_seeds/") and n.endswith(".txt")]
-    assert "store/_seeds/putin-lukashenko-minsk.txt" in seeds
+    seeds = [n for n in names if n.startswith("docbao/store/_seeds/") and n.endswith(".txt")]
+    assert "docbao/store/_seeds/putin-lukashenko-minsk.txt" in seeds
     assert len(seeds) >= 3
 
 
@@ -32,7 +42,7 @@ def test_installed_copy_lists_the_seeds_from_anywhere(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
                     str(wheel)], check=True, capture_output=True)
     code = ("import sys; sys.path.insert(0, sys.argv[1]);"
-            "from store.paths import seeds_dir; from store.articles import Library;"
+            "from docbao.store.paths import seeds_dir; from docbao.store.articles import Library;"
             "d = seeds_dir(); lib = Library.load([d]);"
             "print(d); print(len(lib.articles))")
     out = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True,

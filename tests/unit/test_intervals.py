@@ -3,8 +3,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.intervals import Occupied, SpanIndex, greedy_non_overlapping
-from analysis.spans import Span
+from docbao.analysis.intervals import Occupied, SpanIndex, greedy_non_overlapping
+from docbao.analysis.spans import Span
 
 RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 15)).map(lambda t: (t[0], t[0] + t[1])),
                   max_size=40)

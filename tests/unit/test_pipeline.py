@@ -1,7 +1,7 @@
 """The Analyzer: disk cache, corrections as a lexicon, progressive analysis."""
 
-from analysis.lexicon import Lexicon, LexiconEntry
-from analysis.pipeline import Analyzer
+from docbao.analysis.lexicon import Lexicon, LexiconEntry
+from docbao.analysis.pipeline import Analyzer
 
 TEXT = "Ông Nguyễn Văn An làm việc ở Hà Nội. Công ty Sao Mai có trụ sở tại Đà Nẵng.\nBà Lan nói: “Tốt lắm”."
 OTHER = "Tin thể thao.\nĐội tuyển Việt Nam thắng Thái Lan ở Mỹ Đình."

@@ -1,8 +1,8 @@
 """Quote finding on small texts, one behaviour each (entities given by hand, so the tagger is not involved)."""
 
-from analysis.entities import find_all
-from analysis.quotes import find_quotes
-from analysis.spans import Span
+from docbao.analysis.entities import find_all
+from docbao.analysis.quotes import find_quotes
+from docbao.analysis.spans import Span
 
 
 def ents(text, *pairs):

@@ -2,11 +2,11 @@
 
 import json
 
-from analysis.cache import AnalysisCache
-from analysis.entities import strip_titles
-from analysis.pipeline import analyze
-from analysis.segment import sentences
-from analysis.text import LOWER, UPPER
+from docbao.analysis.cache import AnalysisCache
+from docbao.analysis.entities import strip_titles
+from docbao.analysis.pipeline import analyze
+from docbao.analysis.segment import sentences
+from docbao.analysis.text import LOWER, UPPER
 
 
 def ents(text):
@@ -66,7 +66,7 @@ def test_cache_entries_of_any_shape_are_ignored_and_old_ones_pruned(tmp_path):
         assert cache.get(key, "x") is None
     import os
 
-    from analysis.spans import Analysis
+    from docbao.analysis.spans import Analysis
 
     for i in range(6):
         assert cache.put(f"good{i}", Analysis())

@@ -2,9 +2,9 @@
 
 import pytest
 
-from analysis.evaluate import load_seed_gold, score_entities, score_quotes
-from analysis.pipeline import analyze
-from analysis.text import read_text_file
+from docbao.analysis.evaluate import load_seed_gold, score_entities, score_quotes
+from docbao.analysis.pipeline import analyze
+from docbao.analysis.text import read_text_file
 from tests.conftest import EVAL, SEED, need
 
 
@@ -17,7 +17,7 @@ def seed():
 
 def test_our_seed_is_the_shared_seed_and_the_gold_offsets_match_it(seed):
     gold, text, _ = seed
-    from analysis.text import read_text_file as read
+    from docbao.analysis.text import read_text_file as read
 
     assert text == read(EVAL.parent / "seeds" / "000_2b50448fe90567a0.txt")[0]
     for g in gold.entities + (gold.quotes or []):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rapidfuzz import fuzz
 
-from store.anchoring import anchor, make_target
-from store.annotations import AnnotationStore
-from store.articles import from_text
+from docbao.store.anchoring import anchor, make_target
+from docbao.store.annotations import AnnotationStore
+from docbao.store.articles import from_text
 
 TEXT = ("Ông Putin phát biểu tại cuộc họp của Hội đồng Nhà nước Tối cao Liên bang Nga và Belarus ngày 6/12. "
         "Tổng thống Nga cho biết: \"Các nước phương Tây đang cố tình leo thang căng thẳng\". "
@@ -141,7 +141,7 @@ def test_random_edits_on_the_seed_article(length: int) -> None:
     look-alike remains."""
     import random
 
-    from store.articles import default_paths, load_file
+    from docbao.store.articles import default_paths, load_file
 
     seed = next(p for p in sorted(default_paths()[0].glob("*.txt")) if "putin" in p.name)
     text = load_file(seed)[0].text

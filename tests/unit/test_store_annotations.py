@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.lexicon import Lexicon, LexiconEntry
-from store.annotations import (
+from docbao.analysis.lexicon import Lexicon, LexiconEntry
+from docbao.store.annotations import (
     Anchored,
     Annotation,
     AnnotationStore,
@@ -19,7 +19,7 @@ from store.annotations import (
     Target,
     normalize_tags,
 )
-from store.articles import from_text
+from docbao.store.articles import from_text
 
 TEXT = "Tổng thống Nga Vladimir Putin đã gặp ông Lukashenko tại Minsk hôm thứ Sáu."
 

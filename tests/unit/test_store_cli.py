@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from store.annotations import AnnotationStore
-from store.articles import default_paths, load_file
-from tui.cli import main
+from docbao.store.annotations import AnnotationStore
+from docbao.store.articles import default_paths, load_file
+from docbao.tui.cli import main
 
 ARTICLE = "Hà Nội mùa thu\n\nThủ tướng Phạm Minh Chính gặp Tổng thống Mỹ tại Hà Nội. Ông nói: “Hợp tác là chìa khoá”.\n"
 
@@ -102,8 +102,8 @@ def test_export_formats_and_output_file(capsys, article_file, db, tmp_path) -> N
 
 
 def test_export_jsonl_uses_the_analyzer(capsys, article_file, db, monkeypatch) -> None:
-    import store.export as export_mod
-    from analysis.spans import Analysis, Span
+    import docbao.store.export as export_mod
+    from docbao.analysis.spans import Analysis, Span
 
     def fake(text, lexicon=None, article_id=None):
         i = text.index("Hà Nội")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from store.annotations import AnnotationStore
-from store.articles import from_text
+from docbao.store.annotations import AnnotationStore
+from docbao.store.articles import from_text
 from tests.unit.store_helpers.procs import concurrent_adds, kill_round
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.spans import Analysis, Span
-from store.annotations import AnnotationStore, StoreError
-from store.articles import from_text
-from store.export import FORMAT, export, import_native, parse_native, to_native
+from docbao.analysis.spans import Analysis, Span
+from docbao.store.annotations import AnnotationStore, StoreError
+from docbao.store.articles import from_text
+from docbao.store.export import FORMAT, export, import_native, parse_native, to_native
 
 TEXT = ("Ông Putin phát biểu tại cuộc họp ở Minsk. Tổng thống Nga cho biết: \"Các nước phương Tây đang leo "
         "thang căng thẳng\". Ông Lukashenko đồng ý.")

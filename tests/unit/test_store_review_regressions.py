@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from store.annotations import AnnotationStore, StoreError
-from store.articles import Library, from_text
-from store.export import export, import_native, write_file
-from tui.cli import main
+from docbao.store.annotations import AnnotationStore, StoreError
+from docbao.store.articles import Library, from_text
+from docbao.store.export import export, import_native, write_file
+from docbao.tui.cli import main
 
 ART = from_text("Tin Hà Nội\nHà Nội mưa lớn chiều nay.\n", name="hn.txt")
 

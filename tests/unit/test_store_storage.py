@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import store.storage as storage_mod
-from store.annotations import AnnotationStore, StoreError
-from store.articles import from_text
-from store.storage import SCHEMA_VERSION, SafeStorage
+import docbao.store.storage as storage_mod
+from docbao.store.annotations import AnnotationStore, StoreError
+from docbao.store.articles import from_text
+from docbao.store.storage import SCHEMA_VERSION, SafeStorage
 
 TEXT = "Tổng thống Nga Vladimir Putin đã gặp ông Lukashenko tại Minsk hôm thứ Sáu."
 

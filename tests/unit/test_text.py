@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.text import BinaryFileError, decode_bytes, fold, normalize_text, text_sha256
+from docbao.analysis.text import BinaryFileError, decode_bytes, fold, normalize_text, text_sha256
 
 
 def test_normalize_strips_bom_and_turns_crlf_and_cr_into_lf():
@@ -51,7 +51,7 @@ def test_sha256_changes_with_text():
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
        | st.sampled_from(["Hà Nội", "ĐỒNG đồng", "Tiếng Việt", "x̃ q̣", "ᄀ\u1161", "ﬁ Ω K Å ß İ"]))
 def test_fold_takes_the_fast_path_only_where_it_equals_the_exact_fold(text):
-    from analysis.text import _fold_exact
+    from docbao.analysis.text import _fold_exact
 
     assert fold(text) == _fold_exact(text)
     assert fold(unicodedata.normalize("NFD", text)) == _fold_exact(unicodedata.normalize("NFD", text))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from tui.widgets._wrap import (
+from docbao.tui.widgets._wrap import (
     TAB_WIDTH,
     WrapLayout,
     next_paragraph,

@@ -6,10 +6,10 @@ imported only when one of their commands is run (or help is asked for), so openi
 
 # command name → the module that registers it
 COMMANDS = {
-    "analyze": "tui.commands.analyze",
-    "export": "tui.commands.store_cmds",
-    "import": "tui.commands.store_cmds",
-    "annotate": "tui.commands.store_cmds",
-    "tags": "tui.commands.store_cmds",
+    "analyze": "docbao.tui.commands.analyze",
+    "export": "docbao.tui.commands.store_cmds",
+    "import": "docbao.tui.commands.store_cmds",
+    "annotate": "docbao.tui.commands.store_cmds",
+    "tags": "docbao.tui.commands.store_cmds",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

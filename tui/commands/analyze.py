@@ -39,9 +39,9 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.pipeline import Analyzer
-    from store.articles import ArticleError, iter_files, load_file
-    from store.paths import cache_dir
+    from docbao.analysis.pipeline import Analyzer
+    from docbao.store.articles import ArticleError, iter_files, load_file
+    from docbao.store.paths import cache_dir
 
     analyzer = Analyzer(None if args.no_cache or args.raw else cache_dir())
     failures = 0
@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         for article in articles:
             if args.raw:
-                from analysis.entities import crf_entities
-                from analysis.spans import Analysis
+                from docbao.analysis.entities import crf_entities
+                from docbao.analysis.spans import Analysis
 
                 result = Analysis(tuple(crf_entities(article.text)), ())
             else:

@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from store.articles import Article, ArticleError, Library, default_paths
-from store.storage import StoreError
+from docbao.store.articles import Article, ArticleError, Library, default_paths
+from docbao.store.storage import StoreError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -86,7 +86,7 @@ def _guard(fn: Handler) -> Handler:
 
 
 def _open_store(args: argparse.Namespace):  # -> AnnotationStore (imported lazily: keeps --help fast)
-    from store.annotations import AnnotationStore
+    from docbao.store.annotations import AnnotationStore
 
     return AnnotationStore.open(args.db)
 
@@ -101,7 +101,7 @@ def _library(paths: Sequence[str] | None, *, quiet_errors: bool = False) -> Libr
 
 # -- export ---------------------------------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
-    from store.export import export, write_file
+    from docbao.store.export import export, write_file
 
     store = _open_store(args)
     needs_texts = args.format in ("md", "jsonl") or bool(args.paths)
@@ -121,7 +121,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # -- import ---------------------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
-    from store.export import import_native
+    from docbao.store.export import import_native
 
     if args.file == "-":
         name = "standard input"
@@ -202,7 +202,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
-    from store.export import FORMATS
+    from docbao.store.export import FORMATS
 
     p = sub.add_parser("export", help="write your annotations as JSON, W3C JSON-LD, JSON lines or Markdown",
                        description="Write your annotations (and entity corrections) out.",

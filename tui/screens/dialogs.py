@@ -25,10 +25,10 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from analysis.text import fold
+from docbao.analysis.text import fold
 
 if TYPE_CHECKING:
-    from tui.app import DocbaoApp
+    from docbao.tui.app import DocbaoApp
 
 __all__ = [
     "AnnotateDialog",

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.screens.footer import QuietFooter
+from docbao.tui.screens.footer import QuietFooter
 
 __all__ = ["ErrorScreen"]
 

@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from analysis.text import fold
-from tui.palette import PaletteCommand, binding_commands
-from tui.screens.footer import QuietFooter
-from tui.screens.library_table import ArticleTable, ArticleTableHeader, LibraryRow
+from docbao.analysis.text import fold
+from docbao.tui.palette import PaletteCommand, binding_commands
+from docbao.tui.screens.footer import QuietFooter
+from docbao.tui.screens.library_table import ArticleTable, ArticleTableHeader, LibraryRow
 
 if TYPE_CHECKING:
-    from tui.app import DocbaoApp
+    from docbao.tui.app import DocbaoApp
 
 SORTS = ("title", "opened", "annotations")
 WORDS_NOW_LIMIT = 2_000_000  # characters in the whole library

@@ -20,18 +20,18 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from analysis.spans import Analysis
-from tui.palette import PaletteCommand, binding_commands
-from tui.screens.dialogs import (
+from docbao.analysis.spans import Analysis
+from docbao.tui.palette import PaletteCommand, binding_commands
+from docbao.tui.screens.dialogs import (
     AnnotateDialog,
     AnnotationEdit,
     ConfirmDialog,
     CorrectionChoice,
     CorrectionDialog,
 )
-from tui.screens.footer import QuietFooter
-from tui.widgets.article_view import ArticleView, ViewSpan
-from tui.widgets.panels import (
+from docbao.tui.screens.footer import QuietFooter
+from docbao.tui.widgets.article_view import ArticleView, ViewSpan
+from docbao.tui.widgets.panels import (
     AnalysisStatus,
     EntityGroup,
     Legend,
@@ -41,8 +41,8 @@ from tui.widgets.panels import (
 )
 
 if TYPE_CHECKING:
-    from store.articles import Article
-    from tui.app import DocbaoApp
+    from docbao.store.articles import Article
+    from docbao.tui.app import DocbaoApp
 
 __all__ = ["TOGGLES", "ReaderScreen", "citation"]
 
@@ -152,7 +152,7 @@ class ReaderScreen(Screen[None]):
         yield QuietFooter()
 
     def _legend_items(self) -> list[tuple[str, str, str, object]]:
-        from tui.styles import span_style
+        from docbao.tui.styles import span_style
 
         dark = self.app.current_theme.dark
         variables = self.app.get_css_variables()
@@ -700,7 +700,7 @@ class ReaderScreen(Screen[None]):
         parts: list[Content | str | tuple[str, str]] = [("Colours\n", "bold underline")]
         for key, _kinds, legend, label in TOGGLES:
             style = next(s for k, lg, _l, s in self._legend_items() if lg == legend)
-            from tui.widgets.panels import _content_style
+            from docbao.tui.widgets.panels import _content_style
 
             parts.append(f"  {key}  ")
             parts.append(Content(f" {label} ").stylize(_content_style(style)))

@@ -1,5 +1,5 @@
 """Widgets of the docbao reader."""
 
-from tui.widgets.article_view import ArticleView, ViewSpan
+from docbao.tui.widgets.article_view import ArticleView, ViewSpan
 
 __all__ = ["ArticleView", "ViewSpan"]

@@ -70,8 +70,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.styles import KINDS, SpanStyles
-from tui.widgets._wrap import WrapLayout, next_paragraph, next_word, prev_paragraph, prev_word
+from docbao.tui.styles import KINDS, SpanStyles
+from docbao.tui.widgets._wrap import WrapLayout, next_paragraph, next_word, prev_paragraph, prev_word
 
 __all__ = ["ArticleView", "ViewSpan"]
 
@@ -95,7 +95,7 @@ class ViewSpan:
 
 def _canonical(text: str) -> str:
     if text.startswith("\ufeff") or "\r" in text or not unicodedata.is_normalized("NFC", text):
-        from analysis.text import normalize_text
+        from docbao.analysis.text import normalize_text
 
         return normalize_text(text)
     return text

@@ -19,7 +19,7 @@ TEXT = ("Ông Putin phát biểu tại cuộc họp của Hội đồng Nhà nư
 
 
 def _article(tag: str = "a"):
-    from store.articles import from_text
+    from docbao.store.articles import from_text
 
     return from_text(TEXT, title=f"Bài {tag}", name=f"{tag}.txt")
 
@@ -44,7 +44,7 @@ def fork(fn, *args) -> int:
 def writer_loop(db: str, wfd: int, limit: int | None = None, updates: bool = True) -> None:
     """Add annotations forever (or ``limit`` times), reporting each one's id on ``wfd`` (if >= 0) once add()
     returned."""
-    from store.annotations import AnnotationStore
+    from docbao.store.annotations import AnnotationStore
 
     store = AnnotationStore.open(db)
     art = _article()
@@ -77,7 +77,7 @@ class KillRound:
 def kill_round(db: Path, rng: random.Random, max_delay: float = 0.04) -> KillRound:
     """Fork a writer, SIGKILL it after a random delay, and check the file: it loads and every reported
     write is in it. Raises AssertionError otherwise."""
-    from store.annotations import AnnotationStore
+    from docbao.store.annotations import AnnotationStore
 
     rfd, wfd = os.pipe()
     pid = fork(writer_loop, str(db), wfd)
@@ -115,7 +115,7 @@ def kill_round(db: Path, rng: random.Random, max_delay: float = 0.04) -> KillRou
 
 def concurrent_adds(db: Path, processes: int = 2, each: int = 500) -> tuple[int, float]:
     """``processes`` children add ``each`` annotations to one file at once; returns (count, seconds)."""
-    from store.annotations import AnnotationStore
+    from docbao.store.annotations import AnnotationStore
 
     t0 = time.perf_counter()
     pids = []
