@@ -52,26 +52,99 @@ def _looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+_BAD_BYTES = re.compile("[\udc80-\udcff]+")
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # the combining tone marks cp1258 writes as bytes
+_VOWELS = frozenset("aeiouyAEIOUYăâêôơưĂÂÊÔƠƯ")
+_VIET_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
+_WESTERN_MARKS = frozenset("“”‘’„–—…«»°·€£§©®±×÷¿¡ªº")
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # read_text_file refuses larger files (and anything not a regular file)
+
+
+def _looks_vietnamese_cp1258(text: str) -> bool:
+    """Text decoded as cp1258 that really is Vietnamese: tone marks (combining, in cp1258) on vowels, and
+    Vietnamese letters, make up most of what is not ASCII. Latin-1 text ("S\xe3o") has no tone marks."""
+    tones = on_vowels = letters = other = 0
+    prev = ""
+    for ch in text:
+        if ch in _TONES:
+            tones += 1
+            on_vowels += prev in _VOWELS
+        elif ch in _VIET_LETTERS:
+            letters += 1
+        elif ord(ch) > 127:
+            other += 1
+        prev = ch
+    return tones > 0 and on_vowels >= 0.9 * tones and tones + letters >= 0.7 * (tones + letters + other)
+
+
+def _looks_western(text: str) -> bool:
+    """Text decoded as cp1252 whose non-ASCII characters are letters or common typography."""
+    extra = [ch for ch in text if ord(ch) > 127]
+    good = sum(1 for ch in extra if ch.isalpha() or ch in _WESTERN_MARKS or ch == "\xa0")
+    return bool(extra) and good >= 0.9 * len(extra)
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes; returns (text, encoding used). Raises BinaryFileError for non-text."""
+    """Decode a file's bytes; returns (text, encoding used). Raises BinaryFileError for non-text.
+
+    UTF-8 (BOM stripped) first. Bytes that are not UTF-8 in a file that otherwise is (cut in the middle of a
+    character, a stray byte) are replaced with U+FFFD, with a UnicodeWarning saying how many. The Windows
+    Vietnamese code page cp1258 is taken only when the text really looks like Vietnamese written in it, and
+    Western text (cp1252, a superset of Latin-1) when its non-ASCII characters are letters.
+    """
     if _looks_binary(data):
         raise BinaryFileError("not a text file (binary content)")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        return data.decode("utf-8-sig"), "utf-8"
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = sum(len(m) for m in _BAD_BYTES.findall(escaped))
+    multibyte = sum(1 for ch in escaped if ord(ch) > 127) - bad  # characters UTF-8 did decode
+    legacy: dict[str, str] = {}
     for encoding in LEGACY_ENCODINGS:
         try:
-            return data.decode(encoding), encoding
+            legacy[encoding] = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+    vietnamese = "cp1258" in legacy and _looks_vietnamese_cp1258(legacy["cp1258"])
+    if vietnamese and multibyte <= bad:
+        return legacy["cp1258"], "cp1258"
+    if multibyte > 0 and bad <= max(3, multibyte // 4):
+        return _replaced(escaped, bad), "utf-8"
+    if "cp1252" in legacy and _looks_western(legacy["cp1252"]):
+        return legacy["cp1252"], "cp1252"
+    if bad <= max(3, len(data) // 100):
+        return _replaced(escaped, bad), "utf-8"
     raise BinaryFileError("not valid UTF-8, nor any Vietnamese legacy encoding docbao knows (cp1258)")
 
 
+def _replaced(escaped: str, bad: int) -> str:
+    import warnings
+
+    warnings.warn(f"{bad} byte{'s' if bad != 1 else ''} that {'are' if bad != 1 else 'is'} not UTF-8 "
+                  f"replaced with U+FFFD", UnicodeWarning, stacklevel=3)
+    return _BAD_BYTES.sub("\ufffd", escaped)
+
+
 def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """Read and canonicalise a text file: (NFC text, encoding). OSError and BinaryFileError propagate."""
-    with open(path, "rb") as fh:
-        data = fh.read()
+    """Read and canonicalise a text file: (NFC text, encoding). OSError and BinaryFileError propagate.
+
+    Only a regular file is read (a FIFO would block forever, /dev/zero never ends), and at most
+    MAX_TEXT_BYTES: anything else is an OSError saying so."""
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, device or socket?); not read", str(path))
+        data = fh.read(MAX_TEXT_BYTES + 1)
+    if len(data) > MAX_TEXT_BYTES:
+        raise OSError(errno.EFBIG, f"larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB; not read", str(path))
     text, encoding = decode_bytes(data)
     return normalize_text(text), encoding
 

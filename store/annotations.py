@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from docbao.analysis.lexicon import GLOBAL, Lexicon, LexiconEntry
 from docbao.analysis.spans import LABELS
 from docbao.store.anchoring import ARTICLE, ORPHAN, Placement, Target, anchor, make_target
 from docbao.store.articles import Article
-from docbao.store.storage import SafeStorage, StoreError
+from docbao.store.storage import RecordError, SafeStorage, StoreError
 
 __all__ = [
     "Anchored",
@@ -43,6 +44,7 @@ __all__ = [
     "normalize_note",
     "normalize_tags",
     "now_iso",
+    "repair_text",
 ]
 
 ANNOTATIONS, CORRECTIONS, READING = "annotations", "corrections", "reading"
@@ -106,6 +108,9 @@ class MergeResult:
     corrections_added: int = 0
     corrections_updated: int = 0
     corrections_unchanged: int = 0
+    reading_added: int = 0
+    reading_updated: int = 0
+    reading_unchanged: int = 0
 
 
 # -- small helpers -----------------------------------------------------------------------------------------
@@ -194,37 +199,35 @@ def annotation_doc(a: Annotation) -> dict[str, Any]:
     }
 
 
-def _annotation(doc: dict[str, Any]) -> Annotation:
+def _annotation(doc: Mapping[str, Any]) -> Annotation:
+    """A stored record (checked when it was read from the file, or written by this API) as a dataclass."""
     art = doc["article"]
-    t = doc["target"]
-    target = None if t is None else Target(int(t["start"]), int(t["end"]), str(t["exact"]),
-                                           str(t.get("prefix", "")), str(t.get("suffix", "")))
+    t = doc.get("target")
+    target = None if t is None else Target(t["start"], t["end"], t["exact"], t.get("prefix") or "",
+                                           t.get("suffix") or "")
+    created = doc["created"]
     return Annotation(
-        id=str(doc["id"]),
-        article=ArticleRef(str(art["id"]), str(art.get("title", "")), str(art.get("source", "")),
-                           str(art.get("text_sha256", ""))),
+        id=doc["id"],
+        article=ArticleRef(art["id"], art.get("title") or "", art.get("source") or "",
+                           art.get("text_sha256") or ""),
         target=target,
-        tags=tuple(str(x) for x in doc.get("tags", ())),
-        note=str(doc.get("note", "")),
-        created=str(doc.get("created", "")),
-        updated=str(doc.get("updated", doc.get("created", ""))),
+        tags=tuple(doc.get("tags") or ()),
+        note=doc.get("note") or "",
+        created=created,
+        updated=doc.get("updated") or created,
     )
 
 
-def _correction(doc: dict[str, Any]) -> Correction:
-    label = doc.get("label")
-    return Correction(str(doc["id"]), str(doc["surface"]), None if label is None else str(label),
-                      str(doc.get("scope", GLOBAL)), str(doc.get("created", "")))
+def _correction(doc: Mapping[str, Any]) -> Correction:
+    return Correction(doc["id"], doc["surface"], doc.get("label"), doc.get("scope") or GLOBAL, doc["created"])
 
 
 def _correction_doc(c: Correction) -> dict[str, Any]:
     return {"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope, "created": c.created}
 
 
-def _reading(doc: dict[str, Any]) -> ReadingState:
-    opened = doc.get("opened")
-    return ReadingState(str(doc["article_id"]), int(doc.get("position", 0)),
-                        None if opened is None else str(opened), bool(doc.get("read", False)))
+def _reading(doc: Mapping[str, Any]) -> ReadingState:
+    return ReadingState(doc["article_id"], doc.get("position") or 0, doc.get("opened"), doc.get("read") or False)
 
 
 def validate_label(label: str | None) -> str | None:
@@ -241,12 +244,175 @@ def _sort_key(a: Anchored) -> tuple[int, int, int, str, str]:
     return (group, a.start if a.start is not None else 0, a.end if a.end is not None else 0,
             a.annotation.created, a.annotation.id)
 
+# -- record checks: the same rules on load and on import (what docbao exports, docbao imports) -------------
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_text(s: str) -> str:
+    """Lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD, one for one: offsets survive."""
+    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
+
+
+def _repair(obj: Any) -> tuple[Any, bool]:
+    if isinstance(obj, str):
+        fixed = repair_text(obj)
+        return fixed, fixed is not obj
+    if isinstance(obj, dict):
+        out, changed = {}, False
+        for k, v in obj.items():
+            k2, c1 = _repair(k)
+            v2, c2 = _repair(v)
+            out[k2] = v2
+            changed = changed or c1 or c2
+        return (out, True) if changed else (obj, False)
+    if isinstance(obj, list):
+        items = [_repair(v) for v in obj]
+        if any(c for _, c in items):
+            return [v for v, _ in items], True
+        return obj, False
+    return obj, False
+
+
+def _kind(v: Any) -> str:
+    return "null" if v is None else {bool: "true/false", int: "a number", float: "a number", str: "text",
+                                     list: "a list", dict: "an object"}.get(type(v), type(v).__name__)
+
+
+def _text(doc: Mapping[str, Any], key: str, *, required: bool = False, nonempty: bool = False,
+          default: str = "") -> str:
+    if key not in doc or (doc[key] is None and not required):
+        if required:
+            raise RecordError(f"no {key!r}")
+        return default
+    v = doc[key]
+    if not isinstance(v, str):
+        raise RecordError(f"{key} is {v!r}, not text" if not isinstance(v, (dict, list)) else
+                          f"{key} is {_kind(v)}, not text")
+    if nonempty and not v.strip():
+        raise RecordError(f"{key} is empty")
+    return v
+
+
+def _int(doc: Mapping[str, Any], key: str) -> int:
+    v = doc.get(key)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise RecordError(f"{key} is {v!r}, not a whole number of characters from 0 up")
+    return v
+
+
+_OWN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def check_time(value: Any, key: str) -> str:
+    """A time as docbao writes it (UTC, microseconds, Z), from any ISO 8601 time. Raises RecordError."""
+    if not isinstance(value, str):
+        raise RecordError(f"{key} is {value!r}, not an ISO 8601 time")
+    try:
+        dt = parse_time(value)
+        if _OWN_TIME.fullmatch(value):
+            return value  # already in docbao's form (the usual case: no formatting needed)
+        return format_time(dt)
+    except (ValueError, OverflowError):
+        raise RecordError(f"{key} is {value!r}, not an ISO 8601 time") from None
+
+
+def check_target(t: Any) -> Target | None:
+    if t is None:
+        return None
+    if not isinstance(t, dict):
+        raise RecordError(f"target is {_kind(t)}, not an object or null")
+    start, end = _int(t, "start"), _int(t, "end")
+    exact = _text(t, "exact", required=True)
+    if not start < end:
+        raise RecordError(f"target start {start} and end {end} do not make a span")
+    if len(exact) != end - start:
+        raise RecordError(f"target exact has {len(exact)} characters but end - start is {end - start}")
+    return Target(start, end, exact, _text(t, "prefix"), _text(t, "suffix"))
+
+
+def check_annotation(doc: Mapping[str, Any]) -> Annotation:
+    """An annotation record as stored (or exported); raises RecordError naming the first problem."""
+    art = doc.get("article")
+    if not isinstance(art, dict):
+        raise RecordError(f"article is {_kind(art)}, not an object")
+    tags = doc.get("tags", [])
+    if tags is None:
+        tags = []
+    if not isinstance(tags, list) or not all(isinstance(x, str) for x in tags):
+        raise RecordError(f"tags is {tags!r}, not a list of text" if not isinstance(tags, (dict, list)) else
+                          "tags is not a list of text")
+    created = check_time(doc.get("created"), "created")
+    updated = created if doc.get("updated") is None else check_time(doc["updated"], "updated")
+    return Annotation(
+        id=_text(doc, "id", required=True, nonempty=True),
+        article=ArticleRef(_text(art, "id", required=True, nonempty=True), _text(art, "title"),
+                           _text(art, "source"), _text(art, "text_sha256")),
+        target=check_target(doc.get("target")),
+        tags=tuple(tags),
+        note=_text(doc, "note"),
+        created=created,
+        updated=updated,
+    )
+
+
+def check_correction(doc: Mapping[str, Any]) -> Correction:
+    label = doc.get("label")
+    if label is not None and label not in LABELS:
+        raise RecordError(f"label is {label!r}; it is one of {', '.join(LABELS)}, or null")
+    return Correction(_text(doc, "id", required=True, nonempty=True),
+                      _text(doc, "surface", required=True, nonempty=True), label,
+                      _text(doc, "scope", nonempty=True, default=GLOBAL) or GLOBAL,
+                      check_time(doc.get("created"), "created"))
+
+
+def check_reading(doc: Mapping[str, Any]) -> ReadingState:
+    opened = doc.get("opened")
+    if opened is not None:
+        opened = check_time(opened, "opened")
+    read = doc.get("read", False)
+    if not isinstance(read, bool):
+        raise RecordError(f"read is {read!r}, not true or false")
+    position = doc.get("position", 0)
+    if not _is_int(position) or position < 0:
+        raise RecordError(f"position is {position!r}, not a whole number of characters from 0 up")
+    return ReadingState(_text(doc, "article_id", required=True, nonempty=True), int(position), opened, read)
+
+
+_CHECKS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
+    ANNOTATIONS: check_annotation, CORRECTIONS: check_correction, READING: check_reading}
+
+
+class RecordCheck:
+    """The storage's validator: every record read from the files passes the checks above (or the database
+    is refused, untouched, with the record named); lone surrogates are repaired and remembered."""
+
+    def __init__(self) -> None:
+        self.repaired: dict[tuple[str, str], str] = {}  # (table, document id) → the record's id
+        #: set by the storage for each file it reads: False when its bytes hold no escaped surrogate at all
+        self.scan_unicode = True
+
+    def __call__(self, table: str, key: str, doc: dict[str, Any]) -> dict[str, Any]:
+        check = _CHECKS.get(table)
+        if check is None:
+            return doc
+        fixed, changed = _repair(doc) if self.scan_unicode else (doc, False)
+        check(fixed)
+        if changed:
+            self.repaired[(table, key)] = str(fixed.get("id") or fixed.get("article_id") or key)
+        else:
+            self.repaired.pop((table, key), None)
+        return fixed
+
 
 class AnnotationStore:
     """Annotations, corrections and reading state in one TinyDB file. See the module docstring."""
 
     def __init__(self, storage: SafeStorage) -> None:
         self._storage = storage
+        if storage.validate is None:
+            storage.validate = RecordCheck()
+            if storage.path is not None and storage.loads:
+                storage._forget()  # loaded before it had the record checks: read it again with them
         self._db = TinyDB(storage=lambda: storage)
         self._tables: dict[str, Table] = {
             name: self._db.table(name, cache_size=0) for name in (ANNOTATIONS, CORRECTIONS, READING)
@@ -264,7 +430,7 @@ class AnnotationStore:
         from docbao.store.paths import db_path
 
         p = db_path(path) if path is None else Path(path).expanduser()
-        return cls(SafeStorage(p, durable=durable))
+        return cls(SafeStorage(p, durable=durable, validate=RecordCheck()))
 
     @classmethod
     def in_memory(cls) -> AnnotationStore:
@@ -277,6 +443,11 @@ class AnnotationStore:
     @property
     def storage(self) -> SafeStorage:
         return self._storage
+
+    def repaired(self) -> dict[tuple[str, str], str]:
+        """Records read with invalid Unicode (lone surrogates), shown with U+FFFD: (table, doc id) → id."""
+        check = self._storage.validate
+        return dict(check.repaired) if isinstance(check, RecordCheck) else {}
 
     def close(self) -> None:
         self._storage.close()
@@ -299,33 +470,37 @@ class AnnotationStore:
                 self._generation = self._storage.generation
             yield
 
+    def _raw(self, name: str) -> dict[str, Any]:
+        data = self._storage.read() or {}
+        return data.get(name) or {}
+
     def _docs(self, name: str) -> Iterator[Document]:
-        try:
-            yield from self._tables[name]
-        except (KeyError, TypeError, ValueError) as exc:  # pragma: no cover - check_data guards the shape
-            raise self._damaged(name, exc) from None
+        for key, doc in list(self._raw(name).items()):
+            yield Document(doc, doc_id=int(key))
 
     def _damaged(self, what: str, exc: Exception) -> StoreError:
         return StoreError(f"{self.path or 'memory'}: a damaged {what} record ({type(exc).__name__}: {exc}); "
-                          f"the file was left untouched: fix or remove that record, or restore a backup")
+                          f"fix or remove that record, or restore a backup")
 
     def _convert(self, fn: Any, doc: Document, what: str) -> Any:
         try:
             return fn(doc)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
             raise self._damaged(what, exc) from None
 
     def _find(self, annotation_id: str) -> Document | None:
-        for doc in self._docs(ANNOTATIONS):
+        for key, doc in self._raw(ANNOTATIONS).items():
             if doc.get("id") == annotation_id:
-                return doc
+                return Document(doc, doc_id=int(key))
         return None
 
     def _replace(self, name: str, doc_id: int, doc: dict[str, Any]) -> None:
-        # Never Table.update(): it mutates the stored dict in place (see store.storage).
-        table = self._tables[name]
-        table.remove(doc_ids=[doc_id])
-        table.insert(Document(doc, doc_id=doc_id))
+        self._storage.put(name, doc_id, doc)
+
+    def _insert(self, name: str, doc: dict[str, Any]) -> int:
+        doc_id = self._storage.next_id(name)
+        self._storage.put(name, doc_id, doc)
+        return doc_id
 
     # -- annotations -------------------------------------------------------------------------------------
     def add(self, article: Article, start: int | None = None, end: int | None = None,
@@ -342,15 +517,21 @@ class AnnotationStore:
                 raise StoreError(f"span {start}-{end} is not inside the article (0-{len(text)}, start before "
                                  f"end)")
             target = make_target(text, start, end)
+            _check_text(target.exact, "the quoted text")
+            target = Target(target.start, target.end, target.exact, repair_text(target.prefix),
+                            repair_text(target.suffix))
+        if not article.id or _SURROGATE.search(article.id):
+            raise StoreError(f"the article id {article.id!r} is empty or holds invalid Unicode")
         stamp = now_iso()
         ann = Annotation(
             id=str(uuid.uuid4()),
-            article=ArticleRef(article.id, article.title, article.source or article.path, article.sha256),
+            article=ArticleRef(article.id, repair_text(article.title), repair_text(article.source or article.path),
+                               article.sha256),
             target=target, tags=normalize_tags(tags), note=normalize_note(note), created=stamp,
             updated=stamp,
         )
         with self.transaction():
-            self._tables[ANNOTATIONS].insert(annotation_doc(ann))
+            self._insert(ANNOTATIONS, annotation_doc(ann))
         return ann
 
     def update(self, annotation_id: str, *, tags: Iterable[str] | None = None,
@@ -377,7 +558,7 @@ class AnnotationStore:
             doc = self._find(annotation_id)
             if doc is None:
                 raise StoreError(f"no annotation with id {annotation_id!r} (deleted meanwhile?)")
-            self._tables[ANNOTATIONS].remove(doc_ids=[doc.doc_id])
+            self._storage.delete(ANNOTATIONS, doc.doc_id)
 
     def get(self, annotation_id: str) -> Annotation | None:
         doc = self._find(annotation_id)
@@ -474,11 +655,13 @@ class AnnotationStore:
                     tags.append(str(tag))
         return out
 
-    def merge(self, annotations: Sequence[Annotation], corrections: Sequence[Correction] = ()) -> MergeResult:
-        """Merge annotations (and corrections) from elsewhere, in one write.
+    def merge(self, annotations: Sequence[Annotation], corrections: Sequence[Correction] = (),
+              reading: Sequence[ReadingState] = ()) -> MergeResult:
+        """Merge annotations (and corrections, and reading state) from elsewhere, in one write.
 
-        A new id is added; for a known id the newer ``updated`` wins (equal times keep ours). Merging the
-        same thing twice changes nothing."""
+        A new id is added; for a known id the newer ``updated`` wins (equal times keep ours); the same id
+        twice in what is merged: the newer. Reading state merges per article on ``opened`` the same way.
+        Merging the same thing twice changes nothing."""
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []
@@ -502,17 +685,29 @@ class AnnotationStore:
                     replaced[old.doc_id] = doc
                     existing[ann.id] = Document(doc, doc_id=old.doc_id)
                     updated.append(ann.id)
-            # One TinyDB call each (a call per document would copy the whole table every time).
-            table = self._tables[ANNOTATIONS]
-            if replaced:
-                table.remove(doc_ids=list(replaced))
-                table.insert_multiple([Document(d, doc_id=i) for i, d in replaced.items()])
-            if new_docs:
-                table.insert_multiple(list(new_docs.values()))
+            for doc_id, d in replaced.items():
+                self._replace(ANNOTATIONS, doc_id, d)
+            for d in new_docs.values():
+                self._insert(ANNOTATIONS, d)
             for corr in corrections:
                 c_counts[self._merge_correction(corr)] += 1
+            for st in reading:
+                c_counts["r_" + self._merge_reading(st)] += 1
         return MergeResult(tuple(added), tuple(updated), tuple(unchanged), c_counts["added"],
-                           c_counts["updated"], c_counts["unchanged"])
+                           c_counts["updated"], c_counts["unchanged"], c_counts["r_added"],
+                           c_counts["r_updated"], c_counts["r_unchanged"])
+
+    def _merge_reading(self, st: ReadingState) -> str:
+        doc = self._find_reading(st.article_id)
+        record = {"article_id": st.article_id, "position": st.position, "opened": st.opened, "read": st.read}
+        if doc is None:
+            self._insert(READING, record)
+            return "added"
+        mine = self._convert(_reading, doc, "reading state")
+        if mine == st or not _newer(st.opened or "", mine.opened or ""):
+            return "unchanged"
+        self._replace(READING, doc.doc_id, record)
+        return "updated"
 
     # -- corrections -------------------------------------------------------------------------------------
     def _find_correction(self, surface: str, scope: str) -> Document | None:
@@ -540,7 +735,7 @@ class AnnotationStore:
             if old is not None:
                 self._replace(CORRECTIONS, old.doc_id, _correction_doc(corr))
             else:
-                self._tables[CORRECTIONS].insert(_correction_doc(corr))
+                self._insert(CORRECTIONS, _correction_doc(corr))
         return corr
 
     def _merge_correction(self, corr: Correction) -> str:
@@ -548,7 +743,7 @@ class AnnotationStore:
         corr = Correction(corr.id, surface, label, scope, corr.created)
         old = self._find_correction(surface, scope)
         if old is None:
-            self._tables[CORRECTIONS].insert(_correction_doc(corr))
+            self._insert(CORRECTIONS, _correction_doc(corr))
             return "added"
         mine = self._convert(_correction, old, "correction")
         if mine.label == corr.label or not _newer(corr.created, mine.created):
@@ -562,7 +757,7 @@ class AnnotationStore:
             doc = next((d for d in self._docs(CORRECTIONS) if d.get("id") == correction_id), None)
             if doc is None:
                 raise StoreError(f"no correction with id {correction_id!r} (removed meanwhile?)")
-            self._tables[CORRECTIONS].remove(doc_ids=[doc.doc_id])
+            self._storage.delete(CORRECTIONS, doc.doc_id)
 
     def corrections(self) -> list[Correction]:
         out = [self._convert(_correction, d, "correction") for d in self._docs(CORRECTIONS)]
@@ -608,7 +803,7 @@ class AnnotationStore:
             record = {"article_id": article_id, "position": new.position, "opened": new.opened,
                       "read": new.read}
             if doc is None:
-                self._tables[READING].insert(record)
+                self._insert(READING, record)
             else:
                 self._replace(READING, doc.doc_id, record)
         return new

@@ -9,10 +9,13 @@ folder lives, so they survive a restart, a move of the library folder, and edits
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import stat
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,15 +24,28 @@ from pathlib import Path
 from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, text_sha256
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as text that can always be printed or written as UTF-8: bytes of a file name that are not
+    UTF-8 (Python keeps them as lone surrogates) are shown as U+FFFD."""
+    text = os.fspath(path)
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def repair_text(text: str) -> str:
+    """Lone surrogates (a JSON article can hold them; no file can be written with them) → U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 class ArticleError(Exception):
     """A file that cannot be read as an article. ``str()`` is a one-line message naming the file."""
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
+        super().__init__(f"{display_path(path)}: {reason}")
+        self.path = display_path(path)
         self.reason = reason
 
 
@@ -58,9 +74,18 @@ class Article:
 
 
 def make_id(name: str, title: str) -> str:
-    """Stable id from a file's base name and the article title (not its folder, not its body)."""
+    """Stable id from a file's base name and the article title (not its folder, not its body).
+
+    A file name that is not valid UTF-8 (Python holds its bad bytes as lone surrogates) counts by its bytes."""
     key = f"{normalize_text(name)}\x00{normalize_text(title).strip()}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    try:
+        raw = key.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = key.encode("utf-8", "surrogateescape")  # the file name's own bytes
+        except UnicodeEncodeError:
+            raw = key.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def from_text(text: str, *, title: str | None = None, name: str = "", path: str = "", source: str = "",
@@ -101,12 +126,26 @@ def _clip_title(title: str, limit: int = 200) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES. A FIFO, a device (/dev/zero), a socket is
+    refused without reading it (opening a FIFO does not wait for a writer); so is a larger file."""
+    limit_mb = MAX_FILE_BYTES // (1024 * 1024)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ArticleError(path, f"too large ({size // (1024 * 1024)} MB; the limit is "
-                                     f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
-        return path.read_bytes()
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise ArticleError(path, "is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ArticleError(path, f"not a regular file ({_kind(st.st_mode)}); not read")
+        if st.st_size > MAX_FILE_BYTES:
+            raise ArticleError(path, f"too large ({st.st_size // (1024 * 1024)} MB; the limit is {limit_mb} MB)")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            fst = os.fstat(fh.fileno())
+            if not stat.S_ISREG(fst.st_mode):  # swapped for something else since the stat
+                raise ArticleError(path, f"not a regular file ({_kind(fst.st_mode)}); not read")
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ArticleError(path, f"too large (more than {limit_mb} MB, the limit)")
+        return data
     except ArticleError:
         raise
     except IsADirectoryError:
@@ -116,15 +155,31 @@ def _read_bytes(path: Path) -> bytes:
     except PermissionError:
         raise ArticleError(path, "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise ArticleError(path, "not a regular file; not read") from None
         raise ArticleError(path, exc.strerror or str(exc)) from None
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    try:
-        text, encoding = decode_bytes(data)
-    except BinaryFileError as exc:
-        raise ArticleError(path, str(exc)) from None
-    return normalize_text(text), encoding
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str, str]:
+    """(NFC text, encoding, a warning or ""): bytes that are not UTF-8 in a UTF-8 file are replaced."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnicodeWarning)
+        try:
+            text, encoding = decode_bytes(data)
+        except BinaryFileError as exc:
+            raise ArticleError(path, str(exc)) from None
+    note = "; ".join(str(w.message) for w in caught if issubclass(w.category, UnicodeWarning))
+    return normalize_text(text), encoding, note
 
 
 def load_file(path: str | os.PathLike[str]) -> list[Article]:
@@ -132,18 +187,23 @@ def load_file(path: str | os.PathLike[str]) -> list[Article]:
     p = Path(path)
     suffix = p.suffix.lower()
     data = _read_bytes(p)
-    text, encoding = _decode(p, data)
+    text, encoding, note = _decode(p, data)
     name = p.name
     if suffix in (".html", ".htm"):
-        return [_from_html(p, text, encoding)]
-    if suffix == ".json":
-        return _from_json(p, text, encoding)
-    if not text.strip():
-        raise ArticleError(p, "empty file")
-    fmt = "md" if suffix in (".md", ".markdown") else "txt"
-    title = title_of_markdown(text) if fmt == "md" else title_of_plain(text)
-    return [Article(id=make_id(name, title), title=title, text=text, path=str(p), source=str(p),
-                    format=fmt, encoding=encoding)]
+        arts = [_from_html(p, text, encoding)]
+    elif suffix == ".json":
+        arts = _from_json(p, text, encoding)
+    else:
+        if not text.strip():
+            raise ArticleError(p, "empty file")
+        fmt = "md" if suffix in (".md", ".markdown") else "txt"
+        title = title_of_markdown(text) if fmt == "md" else title_of_plain(text)
+        arts = [Article(id=make_id(name, title), title=title, text=text, path=display_path(p),
+                        source=display_path(p), format=fmt, encoding=encoding)]
+    if note:
+        for a in arts:
+            a.meta["warning"] = note
+    return arts
 
 
 def _from_html(p: Path, html: str, encoding: str) -> Article:
@@ -157,8 +217,8 @@ def _from_html(p: Path, html: str, encoding: str) -> Article:
     if not body.strip():
         raise ArticleError(p, "no article text found in this HTML page")
     title = _clip_title(fields["title"]) if fields.get("title") else title_of_plain(body)
-    source = fields.get("url") or str(p)
-    return Article(id=make_id(p.name, title), title=title, text=body, path=str(p), source=source,
+    source = fields.get("url") or display_path(p)
+    return Article(id=make_id(p.name, title), title=title, text=body, path=display_path(p), source=source,
                    format="html", encoding=encoding)
 
 
@@ -180,12 +240,13 @@ def _from_json(p: Path, raw: str, encoding: str) -> list[Article]:
         body = next((item[k] for k in _TEXT_KEYS if isinstance(item.get(k), str)), None)
         if body is None or not body.strip():
             raise ArticleError(p, f"item {i} has no 'text' (or 'content'/'body') string")
-        text = normalize_text(body)
-        title = _clip_title(str(item.get("title") or "")) or title_of_plain(text)
-        source = str(item.get("url") or item.get("source") or p)
-        art_id = str(item["id"]) if item.get("id") else make_id(f"{p.name}#{i}", title)
-        out.append(Article(id=art_id, title=title, text=text, path=str(p), source=source, format="json",
-                           encoding=encoding))
+        # JSON can spell a lone surrogate (\ud800), which no file can hold: shown as U+FFFD, one for one.
+        text = repair_text(normalize_text(body))
+        title = repair_text(_clip_title(str(item.get("title") or ""))) or title_of_plain(text)
+        source = repair_text(str(item.get("url") or item.get("source") or display_path(p)))
+        art_id = repair_text(str(item["id"])) if item.get("id") else make_id(f"{p.name}#{i}", title)
+        out.append(Article(id=art_id, title=title, text=text, path=display_path(p), source=source,
+                           format="json", encoding=encoding))
     if not out:
         raise ArticleError(p, "no articles in this JSON file")
     return out
@@ -215,6 +276,7 @@ class Library:
 
     articles: list[Article] = field(default_factory=list)
     errors: list[ArticleError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # files read with a repair ("path: what")
 
     @classmethod
     def load(cls, paths: Iterable[str | os.PathLike[str]]) -> Library:
@@ -229,6 +291,8 @@ class Library:
             except Exception as exc:  # a file no reader foresaw (a library bug): skip it, say which
                 lib.errors.append(ArticleError(f, f"could not be read ({type(exc).__name__}: {exc})"))
                 continue
+            notes = {a.meta["warning"] for a in arts if a.meta.get("warning")}
+            lib.warnings.extend(f"{display_path(f)}: {n}" for n in sorted(notes))
             for a in arts:
                 if a.id in seen:
                     continue

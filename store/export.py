@@ -5,8 +5,13 @@
 - ``w3c``: a W3C Web Annotation ``AnnotationCollection`` (JSON-LD): tags as ``tagging`` bodies, the note as a
   ``commenting`` body, each span targeted with a TextPositionSelector and a TextQuoteSelector.
 - ``jsonl``: one line per article, ``{"text", "spans": [{"start", "end", "label"}], "meta"}``, entities with
-  the user's corrections applied: readable by Prodigy- or doccano-style annotation tools.
+  the user's corrections applied: Prodigy's span format.
+- ``doccano``: one line per article, ``{"text", "label": [[start, end, LABEL]]}``: doccano's span format.
 - ``md``: a readable digest of highlights and notes, article by article.
+
+Import reads the native format and W3C Web Annotation JSON-LD (docbao's own, and other tools' TextQuote and
+TextPosition selectors, anchored to the library's articles). An export never fails on one bad record: it is
+left out (or written repaired) and named in a one-line warning.
 
 Nothing here imports Textual; the reader uses the same functions as ``docbao export``/``import``.
 """
@@ -14,23 +19,33 @@ Nothing here imports Textual; the reader uses the same functions as ``docbao exp
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+import unicodedata
+import urllib.parse
+import uuid
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from docbao.analysis.lexicon import Lexicon
-from docbao.store.anchoring import ORPHAN, Target
+from docbao.store.anchoring import EXACT, ORPHAN, Target, anchor, make_target
 from docbao.store.annotations import (
     Anchored,
     Annotation,
     AnnotationStore,
     ArticleRef,
     Correction,
+    ReadingState,
+    annotation_doc,
+    check_reading,
+    check_target,
     format_time,
     normalize_note,
     normalize_tags,
@@ -40,23 +55,45 @@ from docbao.store.annotations import (
     validate_label,
 )
 from docbao.store.articles import Article
-from docbao.store.storage import StoreError
+from docbao.store.storage import RecordError, StoreError
 
 FORMAT = "docbao-annotations"
 FORMAT_VERSION = 1
-FORMATS = ("json", "w3c", "jsonl", "md")
+FORMATS = ("json", "w3c", "jsonl", "doccano", "md")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+W3C_TYPES = ("AnnotationCollection", "AnnotationPage", "Annotation")
 
 AnalyzeFn = Callable[..., Any]
+Warn = Callable[[str], None]
 
 
-def _generator() -> str:
+class ExportWarning(UserWarning):
+    """A record an export had to skip or repair (the rest of the export is written)."""
+
+
+def _warner(warn: Warn | None) -> Warn:
+    if warn is not None:
+        return warn
+
+    def default(message: str) -> None:
+        warnings.warn(message, ExportWarning, stacklevel=3)
+
+    return default
+
+
+def _version() -> str:
     try:
         from importlib.metadata import version
 
-        return f"docbao {version('docbao')}"
+        return version("docbao")
     except Exception:  # pragma: no cover - not installed
-        return "docbao"
+        return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _generator() -> str:
+    v = _version()
+    return f"docbao {v}" if v else "docbao"
 
 
 def _annotation_sort_key(a: Annotation) -> tuple[int, int, int, str, str]:
@@ -65,8 +102,33 @@ def _annotation_sort_key(a: Annotation) -> tuple[int, int, int, str, str]:
     return (1, a.target.start, a.target.end, a.created, a.id)
 
 
-def _select(store: AnnotationStore, article_id: str | None) -> list[Annotation]:
-    return store.all() if article_id is None else store.for_article_id(article_id)
+def _writable(obj: Any) -> bool:
+    """Can ``obj`` be written as UTF-8 JSON (no lone surrogate anywhere)?"""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return False
+    return True
+
+
+def _select(store: AnnotationStore, article_id: str | None, warn: Warn) -> list[Annotation]:
+    """The annotations to export. One that cannot be written is skipped and named; one read with invalid
+    Unicode (repaired to U+FFFD on load) is exported repaired, and named."""
+    anns = store.all() if article_id is None else store.for_article_id(article_id)
+    repaired = {rid for (table, _), rid in store.repaired().items() if table == "annotations"}
+    if not _writable([annotation_doc(a) for a in anns]):  # rare: find the records to leave out, one by one
+        kept = []
+        for a in anns:
+            if _writable(annotation_doc(a)):
+                kept.append(a)
+            else:
+                warn(f"annotation {a.id!r} holds text that cannot be written (invalid Unicode); skipped")
+        anns = kept
+    for a in anns:
+        if a.id in repaired:
+            warn(f"annotation {a.id!r} held invalid Unicode (an unpaired surrogate), exported with U+FFFD "
+                 f"in its place")
+    return anns
 
 
 def _groups(annotations: Iterable[Annotation]) -> list[tuple[ArticleRef, list[Annotation]]]:
@@ -101,10 +163,12 @@ def _target_json(t: Target | None) -> dict[str, Any] | None:
     return {"start": t.start, "end": t.end, "exact": t.exact, "prefix": t.prefix, "suffix": t.suffix}
 
 
-def to_native(store: AnnotationStore, article_id: str | None = None) -> dict[str, Any]:
-    """The native export as a JSON-ready dict."""
+def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None
+              ) -> dict[str, Any]:
+    """The native export as a JSON-ready dict: annotations, corrections and reading state (a backup)."""
+    w = _warner(warn)
     articles = []
-    for ref, anns in _groups(_select(store, article_id)):
+    for ref, anns in _groups(_select(store, article_id, w)):
         articles.append({
             "id": ref.id,
             "title": ref.title,
@@ -115,76 +179,137 @@ def to_native(store: AnnotationStore, article_id: str | None = None) -> dict[str
                 for a in anns
             ],
         })
-    corrections = [c for c in store.corrections() if article_id is None or c.scope == article_id]
+    corrections = []
+    for c in store.corrections():
+        if article_id is not None and c.scope != article_id:
+            continue
+        doc: dict[str, Any] = {"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope,
+                               "created": c.created}
+        if _writable(doc):
+            corrections.append(doc)
+        else:
+            w(f"correction {c.id!r} holds text that cannot be written (invalid Unicode); skipped")
+    reading = []
+    for st in sorted(store.reading_states().values(), key=lambda r: r.article_id):
+        if article_id is not None and st.article_id != article_id:
+            continue
+        doc = {"article_id": st.article_id, "position": st.position, "opened": st.opened,
+                               "read": st.read}
+        if _writable(doc):
+            reading.append(doc)
+        else:
+            w(f"the reading state of {st.article_id!r} cannot be written (invalid Unicode); skipped")
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "generator": _generator(),
         "exported": now_iso(),
         "articles": articles,
-        "corrections": [{"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope,
-                         "created": c.created} for c in corrections],
+        "corrections": corrections,
+        "reading": reading,
     }
 
 
-def export_json(store: AnnotationStore, article_id: str | None = None) -> str:
-    return json.dumps(to_native(store, article_id), ensure_ascii=False, indent=2) + "\n"
+def export_json(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None) -> str:
+    return json.dumps(to_native(store, article_id, warn=warn), ensure_ascii=False, indent=2) + "\n"
 
 
 # -- W3C Web Annotation ---------------------------------------------------------------------------------
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9\u0300\u0301\u0303\u0309\u0323]")
+FILE_IRI = "urn:docbao:file:"
+ARTICLE_IRI = "urn:docbao:article:"
 
 
 def source_iri(ref: ArticleRef) -> str:
-    """An IRI for the article: its URL when it has one, else a docbao URN built from its stable id."""
+    """An IRI for the article: its URL when it has one, else one built from its file name (never a local
+    path: other tools and other people read this export)."""
     if _SCHEME.match(ref.source):
         return ref.source
-    return f"urn:docbao:article:{ref.id}"
+    name = PurePath(ref.source.replace("\\", "/")).name if ref.source else ""
+    if name:
+        return FILE_IRI + urllib.parse.quote(name, safe="")
+    return ARTICLE_IRI + urllib.parse.quote(ref.id, safe="")
+
+
+def _language(text: str) -> str:
+    """BCP 47 tag of a note: Vietnamese when it has Vietnamese letters or tones, else undetermined."""
+    return "vi" if _VIETNAMESE.search(unicodedata.normalize("NFD", text)) or _VIETNAMESE.search(text) else "und"
+
+
+def _creator() -> dict[str, Any]:
+    person: dict[str, Any] = {"type": "Person"}
+    name = os.environ.get("DOCBAO_AUTHOR", "").strip()
+    if name:
+        person["name"] = name
+    return person
+
+
+def _w3c_generator() -> dict[str, Any]:
+    return {"type": "Software", "name": _generator()}
 
 
 def _w3c_item(a: Annotation) -> dict[str, Any]:
     bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags
+        {"type": "TextualBody", "purpose": "tagging", "value": tag, "format": "text/plain"} for tag in a.tags
     ]
     if a.note:
         bodies.append({"type": "TextualBody", "purpose": "commenting", "value": a.note,
-                       "format": "text/plain"})
+                       "format": "text/plain", "language": _language(a.note)})
     item: dict[str, Any] = {
         "@context": W3C_CONTEXT,
-        "id": f"urn:uuid:{a.id}",
+        "id": f"urn:uuid:{a.id}" if _UUID.fullmatch(a.id) else f"urn:docbao:annotation:"
+                                                               f"{urllib.parse.quote(a.id, safe='')}",
         "type": "Annotation",
         "motivation": "commenting" if a.note else ("tagging" if a.tags else "highlighting"),
         "created": a.created,
         "modified": a.updated,
+        "creator": _creator(),
+        "generator": _w3c_generator(),
     }
     if bodies:
         item["body"] = bodies
-    target: dict[str, Any] = {"source": source_iri(a.article)}
-    if a.target is not None:
+    source: dict[str, Any] = {"id": source_iri(a.article), "type": "Text", "format": "text/plain"}
+    if a.target is None:
+        target: dict[str, Any] = source
+    else:
         t = a.target
-        target["selector"] = [
+        target = {"type": "SpecificResource", "source": source, "selector": [
             {"type": "TextPositionSelector", "start": t.start, "end": t.end},
             {"type": "TextQuoteSelector", "exact": t.exact, "prefix": t.prefix, "suffix": t.suffix},
-        ]
+        ]}
     item["target"] = target
+    # docbao's own record of the article (ignored by other tools), so its own exports import back exactly
+    item["docbao"] = {"article": {"id": a.article.id, "title": a.article.title,
+                                  "text_sha256": a.article.text_sha256}}
     return item
 
 
-def to_w3c(store: AnnotationStore, article_id: str | None = None) -> dict[str, Any]:
-    items = [_w3c_item(a) for _, anns in _groups(_select(store, article_id)) for a in anns]
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def to_w3c(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None
+           ) -> dict[str, Any]:
+    w = _warner(warn)
+    items = [_w3c_item(a) for _, anns in _groups(_select(store, article_id, w)) for a in anns]
+    stamp = now_iso()
+    collection = f"urn:uuid:{uuid.uuid4()}"
     return {
         "@context": W3C_CONTEXT,
+        "id": collection,
         "type": "AnnotationCollection",
         "label": "docbao annotations",
-        "generator": {"type": "Software", "name": _generator()},
-        "generated": now_iso(),
+        "creator": _creator(),
+        "generator": _w3c_generator(),
+        "generated": stamp,
         "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {"id": f"{collection}#page-1", "type": "AnnotationPage", "partOf": collection,
+                  "startIndex": 0, "items": items},
     }
 
 
-def export_w3c(store: AnnotationStore, article_id: str | None = None) -> str:
-    return json.dumps(to_w3c(store, article_id), ensure_ascii=False, indent=2) + "\n"
+def export_w3c(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None) -> str:
+    return json.dumps(to_w3c(store, article_id, warn=warn), ensure_ascii=False, indent=2) + "\n"
 
 
 # -- JSON lines of entity spans -------------------------------------------------------------------------
@@ -211,12 +336,12 @@ def corrected_spans(text: str, entities: Iterable[Any], lexicon: Lexicon) -> lis
     return out
 
 
-def export_jsonl(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None,
-                 article_id: str | None = None, *, analyze: AnalyzeFn | None = None) -> str:
+def _span_lines(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None, article_id: str | None,
+                analyze: AnalyzeFn | None, fmt: str, warn: Warn) -> str:
     if not articles_by_id:
-        raise StoreError("the jsonl export needs the articles' texts: give the article files or folders")
+        raise StoreError(f"the {fmt} export needs the articles' texts: give the article files or folders")
     if article_id is not None and article_id not in articles_by_id:
-        raise StoreError(f"no article with id {article_id!r} in the library given; the jsonl export needs "
+        raise StoreError(f"no article with id {article_id!r} in the library given; the {fmt} export needs "
                          f"its text")
     fn = analyze or _default_analyze()
     lexicon = store.lexicon()
@@ -227,10 +352,32 @@ def export_jsonl(store: AnnotationStore, articles_by_id: Mapping[str, Article] |
         lex = lexicon.for_article(art.id)
         result = fn(art.text, lexicon=lex, article_id=art.id)
         spans = corrected_spans(art.text, result.entities, lex)
-        lines.append(json.dumps({"text": art.text, "spans": spans,
-                                 "meta": {"id": art.id, "title": art.title, "source": art.citation_source}},
-                                ensure_ascii=False))
+        if fmt == "doccano":
+            record: dict[str, Any] = {"text": art.text,
+                                      "label": [[s["start"], s["end"], s["label"]] for s in spans],
+                                      "id": art.id, "title": art.title, "source": art.citation_source}
+        else:
+            record = {"text": art.text, "spans": spans,
+                      "meta": {"id": art.id, "title": art.title, "source": art.citation_source}}
+        if not _writable(record):
+            warn(f"article {art.id!r} holds text that cannot be written (invalid Unicode); skipped")
+            continue
+        lines.append(json.dumps(record, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
+
+
+def export_jsonl(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None,
+                 article_id: str | None = None, *, analyze: AnalyzeFn | None = None,
+                 warn: Warn | None = None) -> str:
+    """Prodigy's span format: ``{"text", "spans": [{"start", "end", "label"}], "meta"}`` per line."""
+    return _span_lines(store, articles_by_id, article_id, analyze, "jsonl", _warner(warn))
+
+
+def export_doccano(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None,
+                   article_id: str | None = None, *, analyze: AnalyzeFn | None = None,
+                   warn: Warn | None = None) -> str:
+    """doccano's sequence-labelling format: ``{"text", "label": [[start, end, LABEL]]}`` per line."""
+    return _span_lines(store, articles_by_id, article_id, analyze, "doccano", _warner(warn))
 
 
 # -- Markdown digest ------------------------------------------------------------------------------------
@@ -250,8 +397,8 @@ def _md_tags(tags: Iterable[str]) -> str:
 
 
 def export_md(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None = None,
-              article_id: str | None = None) -> str:
-    groups = _groups(_select(store, article_id))
+              article_id: str | None = None, *, warn: Warn | None = None) -> str:
+    groups = _groups(_select(store, article_id, _warner(warn)))
     total = sum(len(anns) for _, anns in groups)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     n_articles = len({ref.id for ref, _ in groups})
@@ -286,18 +433,23 @@ def export_md(store: AnnotationStore, articles_by_id: Mapping[str, Article] | No
 
 # -- dispatch -------------------------------------------------------------------------------------------
 def export(store: AnnotationStore, articles_by_id: Mapping[str, Article] | None, fmt: str,
-           article_id: str | None = None, *, analyze: AnalyzeFn | None = None) -> str:
-    """Export in ``fmt`` (json, w3c, jsonl, md), everything or one article. Raises StoreError."""
+           article_id: str | None = None, *, analyze: AnalyzeFn | None = None, warn: Warn | None = None) -> str:
+    """Export in ``fmt`` (json, w3c, jsonl, doccano, md), everything or one article. Raises StoreError.
+
+    A record that cannot be written is left out and named through ``warn`` (default: an ExportWarning);
+    the rest is exported."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     _check_article(store, articles_by_id, article_id)
     if fmt == "json":
-        return export_json(store, article_id)
+        return export_json(store, article_id, warn=warn)
     if fmt == "w3c":
-        return export_w3c(store, article_id)
+        return export_w3c(store, article_id, warn=warn)
     if fmt == "jsonl":
-        return export_jsonl(store, articles_by_id, article_id, analyze=analyze)
-    return export_md(store, articles_by_id, article_id)
+        return export_jsonl(store, articles_by_id, article_id, analyze=analyze, warn=warn)
+    if fmt == "doccano":
+        return export_doccano(store, articles_by_id, article_id, analyze=analyze, warn=warn)
+    return export_md(store, articles_by_id, article_id, warn=warn)
 
 
 # -- import ---------------------------------------------------------------------------------------------
@@ -311,16 +463,30 @@ class ImportReport:
     corrections_added: int = 0
     corrections_updated: int = 0
     corrections_unchanged: int = 0
+    reading_added: int = 0
+    reading_updated: int = 0
+    reading_unchanged: int = 0
+    matched: int = 0  # W3C: annotations found in their article where their selectors say
+    reanchored: int = 0  # W3C: annotations found elsewhere in the article's text (moved, or approximately)
+    skipped: tuple[str, ...] = ()  # W3C: annotations docbao cannot hold, each with why
 
     def summary(self) -> str:
         text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.orphaned} orphaned")
+        if self.matched or self.reanchored:
+            text += f" ({self.matched} matched, {self.reanchored} re-anchored)"
         if self.missing_articles:
             text += f", {self.missing_articles} on articles not in the library"
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
         c = self.corrections_added + self.corrections_updated + self.corrections_unchanged
         if c:
             text += (f"; corrections: {self.corrections_added} added, {self.corrections_updated} updated, "
                      f"{self.corrections_unchanged} unchanged")
+        r = self.reading_added + self.reading_updated + self.reading_unchanged
+        if r:
+            text += (f"; reading state: {self.reading_added} added, {self.reading_updated} updated, "
+                     f"{self.reading_unchanged} unchanged")
         return text
 
 
@@ -353,19 +519,10 @@ def _time(obj: Mapping[str, Any], key: str, where: str, default: Any = ...) -> s
 
 
 def _parse_target(t: Any, where: str) -> Target | None:
-    if t is None:
-        return None
-    if not isinstance(t, dict):
-        raise _Invalid(f"{where}: expected an object or null")
-    start = _req(t, "start", int, where)
-    end = _req(t, "end", int, where)
-    exact = _req(t, "exact", str, where, nonempty=True)
-    if not 0 <= start < end:
-        raise _Invalid(f"{where}: start {start} and end {end} do not make a span")
-    if len(exact) != end - start:
-        raise _Invalid(f"{where}: exact has {len(exact)} characters but end - start is {end - start}")
-    return Target(start, end, exact, _req(t, "prefix", str, where, default=""),
-                  _req(t, "suffix", str, where, default=""))
+    try:
+        return check_target(t)
+    except RecordError as exc:
+        raise _Invalid(f"{where}: {exc}") from None
 
 
 def _has_surrogate(obj: Any) -> bool:
@@ -384,8 +541,14 @@ def _has_surrogate(obj: Any) -> bool:
     return False
 
 
-def parse_native(text: str, name: str = "the import file") -> tuple[list[Annotation], list[Correction]]:
-    """Read and fully check a native export. Raises StoreError naming ``name`` and the first problem."""
+@dataclass
+class Parsed:
+    annotations: list[Annotation]
+    corrections: list[Correction]
+    reading: list[ReadingState]
+
+
+def _load_json(text: str, name: str) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -396,17 +559,25 @@ def parse_native(text: str, name: str = "the import file") -> tuple[list[Annotat
     if _has_surrogate(data):
         raise StoreError(f"{name}: contains invalid Unicode (an unpaired surrogate such as \\ud800); "
                          f"nothing was imported")
+    return data
+
+
+def parse_native(text: str, name: str = "the import file") -> tuple[list[Annotation], list[Correction]]:
+    """Read and fully check a native export. Raises StoreError naming ``name`` and the first problem."""
+    parsed = _parse_native_checked(_load_json(text, name), name)
+    return parsed.annotations, parsed.corrections
+
+
+def _parse_native_checked(data: Any, name: str) -> Parsed:
     try:
         return _parse_native(data)
     except _Invalid as exc:
         raise StoreError(f"{name}: {exc}; nothing was imported") from None
 
 
-def _parse_native(data: Any) -> tuple[list[Annotation], list[Correction]]:
+def _parse_native(data: Any) -> Parsed:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        if isinstance(data, dict) and data.get("type") == "AnnotationCollection":
-            raise _Invalid("a W3C export; docbao imports its native format (docbao export --format json)")
-        raise _Invalid(f"not a docbao export (no \"format\": \"{FORMAT}\")")
+        raise _Invalid(f"not a docbao export (no \"format\": \"{FORMAT}\"), nor W3C Web Annotation JSON-LD")
     version = _req(data, "version", int, "top level")
     if version > FORMAT_VERSION:
         raise _Invalid(f"made by a newer docbao (format version {version}; this one reads up to "
@@ -415,7 +586,6 @@ def _parse_native(data: Any) -> tuple[list[Annotation], list[Correction]]:
         raise _Invalid(f"format version {version} does not exist")
     articles = _req(data, "articles", list, "top level")
     anns: list[Annotation] = []
-    seen: set[str] = set()
     for i, art in enumerate(articles):
         where = f"articles[{i}]"
         if not isinstance(art, dict):
@@ -428,9 +598,6 @@ def _parse_native(data: Any) -> tuple[list[Annotation], list[Correction]]:
             if not isinstance(a, dict):
                 raise _Invalid(f"{w}: expected an object")
             ann_id = _req(a, "id", str, w, nonempty=True)
-            if ann_id in seen:
-                raise _Invalid(f"{w}: annotation id {ann_id!r} appears twice")
-            seen.add(ann_id)
             tags = _req(a, "tags", list, w, default=[])
             if not all(isinstance(t, str) for t in tags):
                 raise _Invalid(f"{w}.tags: expected a list of strings")
@@ -454,36 +621,322 @@ def _parse_native(data: Any) -> tuple[list[Annotation], list[Correction]]:
             validate_label(label)
         except StoreError as exc:
             raise _Invalid(f"{where}.label: {exc}") from None
-        corrections.append(Correction(_req(c, "id", str, where, nonempty=True),
-                                      _req(c, "surface", str, where, nonempty=True), label,
-                                      _req(c, "scope", str, where, default="global", nonempty=True),
+        surface = _req(c, "surface", str, where, nonempty=True)
+        if not surface.strip():
+            raise _Invalid(f"{where}.surface: must not be blank")
+        scope = _req(c, "scope", str, where, default="global", nonempty=True)
+        if not scope.strip():
+            raise _Invalid(f"{where}.scope: must not be blank")
+        corrections.append(Correction(_req(c, "id", str, where, nonempty=True), surface, label, scope,
                                       _time(c, "created", where)))
-    return anns, corrections
+    reading: list[ReadingState] = []
+    for i, r in enumerate(_req(data, "reading", list, "top level", default=[])):
+        where = f"reading[{i}]"
+        if not isinstance(r, dict):
+            raise _Invalid(f"{where}: expected an object")
+        try:
+            st = check_reading(r)
+        except RecordError as exc:
+            raise _Invalid(f"{where}: {exc}") from None
+        reading.append(st)
+    return Parsed(anns, corrections, reading)
+
+
+def _count_placements(store: AnnotationStore, anns: Sequence[Annotation],
+                      articles_by_id: Mapping[str, Article] | None) -> tuple[int, int]:
+    orphaned = missing = 0
+    if articles_by_id is None:
+        return 0, 0
+    ids = {a.id for a in anns}
+    for a in store.all():
+        if a.id not in ids:
+            continue
+        art = articles_by_id.get(a.article.id)
+        if art is None:
+            missing += 1
+        elif a.target is not None and place(a, art.text, art.sha256).status == ORPHAN:
+            orphaned += 1
+    return orphaned, missing
 
 
 def import_native(store: AnnotationStore, text: str, articles_by_id: Mapping[str, Article] | None = None,
                   *, name: str = "the import file") -> ImportReport:
-    """Merge a native export into ``store`` in one write (idempotent; the newer ``updated`` wins).
+    """Merge an export into ``store`` in one write (idempotent; the newer ``updated`` wins): docbao's native
+    format, or W3C Web Annotation JSON-LD (see :func:`import_w3c`), told apart by their content.
 
     With ``articles_by_id``, the report counts the imported spans that no longer anchor in their article's
     current text (``orphaned``: kept all the same) and the annotations on articles not in the library.
     Raises StoreError for an invalid file, having written nothing.
     """
-    anns, corrections = parse_native(text, name)
-    result = store.merge(anns, corrections)
-    orphaned = missing = 0
-    if articles_by_id is not None:
-        ids = {a.id for a in anns}
-        for a in store.all():
-            if a.id not in ids:
-                continue
-            art = articles_by_id.get(a.article.id)
-            if art is None:
-                missing += 1
-            elif a.target is not None and place(a, art.text, art.sha256).status == ORPHAN:
-                orphaned += 1
+    data = _load_json(text, name)
+    if is_w3c(data):
+        return import_w3c(store, data, articles_by_id, name=name)
+    parsed = _parse_native_checked(data, name)
+    result = store.merge(parsed.annotations, parsed.corrections, parsed.reading)
+    orphaned, missing = _count_placements(store, parsed.annotations, articles_by_id)
     return ImportReport(len(result.added), len(result.updated), len(result.unchanged), orphaned, missing,
-                        result.corrections_added, result.corrections_updated, result.corrections_unchanged)
+                        result.corrections_added, result.corrections_updated, result.corrections_unchanged,
+                        result.reading_added, result.reading_updated, result.reading_unchanged)
+
+
+# -- W3C import -----------------------------------------------------------------------------------------
+def _types(obj: Any) -> set[str]:
+    t = obj.get("type", obj.get("@type")) if isinstance(obj, dict) else None
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+def is_w3c(data: Any) -> bool:
+    """Is parsed JSON W3C Web Annotation (an Annotation, a Page, a Collection, or a list of Annotations)?"""
+    if isinstance(data, list):
+        return bool(data) and all("Annotation" in _types(x) for x in data)
+    return bool(_types(data) & set(W3C_TYPES)) and (isinstance(data, dict) and data.get("format") != FORMAT)
+
+
+def _w3c_items(data: Any, name: str) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    types = _types(data)
+    if "Annotation" in types:
+        return [data]
+    pages = []
+    if "AnnotationPage" in types:
+        pages = [data]
+    else:
+        first = data.get("first")
+        if isinstance(first, dict):
+            pages = [first]
+        elif first is not None:
+            raise StoreError(f"{name}: the collection's pages are elsewhere ({first!r}); docbao imports "
+                             f"collections whose first page is embedded; nothing was imported")
+    items: list[Any] = []
+    for page in pages:
+        got = page.get("items")
+        if not isinstance(got, list):
+            raise StoreError(f"{name}: an AnnotationPage without an items list; nothing was imported")
+        items.extend(got)
+    return items
+
+
+def _one(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _iri(value: Any) -> str | None:
+    value = _one(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(_one(value.get("id", value.get("@id"))), str):
+        return str(_one(value.get("id", value.get("@id"))))
+    return None
+
+
+@dataclass
+class _W3CTarget:
+    source: str
+    quote: dict[str, Any] | None
+    position: dict[str, Any] | None
+    whole: bool
+
+
+def _w3c_targets(item: dict[str, Any]) -> list[_W3CTarget]:
+    raw = item.get("target")
+    targets = raw if isinstance(raw, list) else [raw]
+    out = []
+    for t in targets:
+        if isinstance(t, str):
+            out.append(_W3CTarget(t, None, None, True))
+            continue
+        if not isinstance(t, dict):
+            continue
+        if "source" not in t:
+            iri = _iri(t)
+            if iri:
+                out.append(_W3CTarget(iri, None, None, True))
+            continue
+        src = _iri(t.get("source"))
+        if not src:
+            continue
+        sels = t.get("selector")
+        sels = sels if isinstance(sels, list) else [sels]
+        quote = next((s for s in sels if isinstance(s, dict) and "TextQuoteSelector" in _types(s)
+                      and isinstance(s.get("exact"), str)), None)
+        pos = next((s for s in sels if isinstance(s, dict) and "TextPositionSelector" in _types(s)
+                    and _is_count(s.get("start")) and _is_count(s.get("end"))), None)
+        out.append(_W3CTarget(src, quote, pos, quote is None and pos is None and not any(sels)))
+    return out
+
+
+def _is_count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _file_name(iri: str) -> str:
+    if iri.startswith(FILE_IRI):
+        return urllib.parse.unquote(iri[len(FILE_IRI):])
+    path = urllib.parse.urlsplit(iri).path
+    return urllib.parse.unquote(path.rsplit("/", 1)[-1]) if path else ""
+
+
+def _find_article(source: str, hint: str | None, articles: Mapping[str, Article]) -> list[Article]:
+    """Library articles an annotation's target source may mean, best first."""
+    if hint and hint in articles:
+        return [articles[hint]]
+    if source.startswith(ARTICLE_IRI):
+        aid = urllib.parse.unquote(source[len(ARTICLE_IRI):])
+        return [articles[aid]] if aid in articles else []
+    by_url = [a for a in articles.values() if a.source == source]
+    if by_url:
+        return by_url
+    name = _file_name(source)
+    if not name:
+        return []
+    return [a for a in articles.values() if a.path and PurePath(a.path.replace("\\", "/")).name == name]
+
+
+def _w3c_text(bodies: Any, item: dict[str, Any]) -> tuple[list[str], str]:
+    tags: list[str] = []
+    notes: list[str] = []
+    for b in bodies if isinstance(bodies, list) else ([bodies] if bodies is not None else []):
+        if isinstance(b, str):
+            continue  # a body that is only an IRI: nothing docbao can show
+        if not isinstance(b, dict):
+            continue
+        value = _one(b.get("value"))
+        if not isinstance(value, str) or not value.strip():
+            continue
+        purpose = _one(b.get("purpose"))
+        if purpose == "tagging":
+            tags.append(value)
+        else:
+            notes.append(value)
+    if isinstance(item.get("bodyValue"), str) and item["bodyValue"].strip():
+        notes.append(item["bodyValue"])
+    return tags, "\n\n".join(notes)
+
+
+def _w3c_id(item: dict[str, Any]) -> str:
+    raw = _iri(item)
+    if raw:
+        for prefix in ("urn:uuid:", "urn:docbao:annotation:"):
+            if raw.startswith(prefix):
+                return urllib.parse.unquote(raw[len(prefix):])
+        return raw
+    # no id: one from the content, so importing the same file twice still changes nothing
+    digest = json.dumps(item, sort_keys=True, ensure_ascii=True)
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "docbao:w3c:" + digest))
+
+
+def _w3c_time(item: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = _one(item.get(key))
+        if isinstance(value, str):
+            try:
+                return format_time(parse_time(value))
+            except (ValueError, OverflowError):
+                continue
+    return None
+
+
+EPOCH = "1970-01-01T00:00:00.000000Z"
+
+
+def import_w3c(store: AnnotationStore, data: Any, articles_by_id: Mapping[str, Article] | None = None, *,
+               name: str = "the import file") -> ImportReport:
+    """Merge W3C Web Annotations (docbao's own ``w3c`` export, or another tool's with TextQuote and/or
+    TextPosition selectors), anchored to the library's articles by target source and text.
+
+    An annotation's article is found by its source: docbao's own record of it, the article's URL, or its file
+    name. Its span is found with the selectors (:func:`store.anchoring.anchor`): where they say (matched),
+    elsewhere in the current text (re-anchored, stored at the new place), or not at all (orphaned: kept with
+    its quote). One docbao cannot hold (no target, an empty quote…) is skipped and named in the report."""
+    articles = dict(articles_by_id or {})
+    anns: list[Annotation] = []
+    skipped: list[str] = []
+    matched = reanchored = orphaned = missing = 0
+    fallback_time = _w3c_time(data, "generated", "created", "modified") if isinstance(data, dict) else None
+    for n, item in enumerate(_w3c_items(data, name)):
+        label = f"item {n}"
+        if not isinstance(item, dict) or "Annotation" not in _types(item):
+            skipped.append(f"{label}: not an Annotation")
+            continue
+        ann_id = _w3c_id(item)
+        label = f"{label} ({ann_id})"
+        targets = _w3c_targets(item)
+        if not targets:
+            skipped.append(f"{label}: no target docbao understands")
+            continue
+        hint = item.get("docbao", {}).get("article") if isinstance(item.get("docbao"), dict) else None
+        hint = hint if isinstance(hint, dict) else {}
+        t = targets[0]
+        candidates = _find_article(t.source, hint.get("id") if isinstance(hint.get("id"), str) else None,
+                                   articles)
+        tags, note = _w3c_text(item.get("body"), item)
+        try:
+            tags_n = normalize_tags(tags)
+            note_n = normalize_note(note)
+        except StoreError as exc:
+            skipped.append(f"{label}: {exc}")
+            continue
+        created = _w3c_time(item, "created") or fallback_time or EPOCH
+        updated = _w3c_time(item, "modified") or created
+        status, art, target = _w3c_place(t, candidates)
+        if status == "skip":
+            skipped.append(f"{label}: its selectors hold no text quote docbao can anchor")
+            continue
+        if art is not None:
+            ref = ArticleRef(art.id, art.title, art.source or art.path,
+                             art.sha256 if status in ("matched", "reanchored", "whole") else "")
+        else:
+            hint_id = hint.get("id") if isinstance(hint.get("id"), str) and hint.get("id") else None
+            aid = hint_id or "w3c-" + hashlib.sha256(t.source.encode("utf-8")).hexdigest()[:16]
+            title, sha = hint.get("title"), hint.get("text_sha256")
+            ref = ArticleRef(aid, title if isinstance(title, str) else "", t.source,
+                             sha if isinstance(sha, str) else "")
+            if articles_by_id is not None:
+                missing += 1
+        matched += status == "matched"
+        reanchored += status == "reanchored"
+        orphaned += status == "orphan"
+        anns.append(Annotation(ann_id, ref, target, tags_n, note_n, created, updated))
+    result = store.merge(anns)
+    return ImportReport(len(result.added), len(result.updated), len(result.unchanged), orphaned, missing,
+                        matched=matched, reanchored=reanchored, skipped=tuple(skipped))
+
+
+def _w3c_place(t: _W3CTarget, candidates: list[Article]) -> tuple[str, Article | None, Target | None]:
+    """(status, article, target): status is matched / reanchored / orphan / whole / stored / skip."""
+    if t.whole:
+        return ("whole" if candidates else "stored"), (candidates[0] if candidates else None), None
+    quote = t.quote or {}
+    exact = quote.get("exact")
+    prefix: str = quote["prefix"] if isinstance(quote.get("prefix"), str) else ""
+    suffix: str = quote["suffix"] if isinstance(quote.get("suffix"), str) else ""
+    start = t.position["start"] if t.position else None
+    end = t.position["end"] if t.position else None
+    for art in candidates:
+        text = art.text
+        if not exact:
+            if start is not None and end is not None and 0 <= start < end <= len(text):
+                return "matched", art, make_target(text, start, end)
+            continue
+        s = start if start is not None else 0
+        probe = Target(s, s + len(exact), exact, prefix, suffix)
+        p = anchor(text, probe)
+        if p.status != ORPHAN and p.start is not None and p.end is not None:
+            at = start is not None and (p.start, p.end) == (start, end) and text[p.start:p.end] == exact
+            return ("matched" if at or (p.status == EXACT and start is None) else "reanchored"), art, \
+                make_target(text, p.start, p.end)
+    if not exact:
+        return "skip", None, None
+    s = start if start is not None else 0
+    target = Target(s, s + len(exact), exact, prefix, suffix)
+    if candidates:
+        return "orphan", candidates[0], target
+    return "stored", None, target
 
 
 def _is_database(p: Path) -> bool:

@@ -169,6 +169,8 @@ def test_reopen_gives_the_same_values(tmp_path: Path, art) -> None:
 def test_damaged_record_is_a_store_error(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     db.write_text('{"meta": {"1": {"app": "docbao", "schema_version": 1}}, "annotations": {"1": {"id": "x"}}}')
-    store = AnnotationStore.open(db)
-    with pytest.raises(StoreError, match="damaged annotation record"):
-        store.all()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match=r"damaged database \(annotations record 1: article is null") as info:
+        AnnotationStore.open(db)  # refused on load, before any read or write could use it
+    assert "untouched" in str(info.value) and "\n" not in str(info.value)
+    assert db.read_bytes() == before

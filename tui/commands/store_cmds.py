@@ -22,14 +22,17 @@ formats:
           `docbao import` reads it back. Documented in docs/export-format.md.
   w3c     W3C Web Annotation JSON-LD: tags and notes as bodies, spans as position + quote selectors.
   jsonl   one line per article: {"text", "spans": [{"start", "end", "label"}]} with your entity
-          corrections applied, for annotation tools (Prodigy, doccano). Needs the articles: PATH.
+          corrections applied (Prodigy's format). Needs the articles: PATH.
+  doccano one line per article: {"text", "label": [[start, end, LABEL]]} (doccano's format). Needs PATH.
   md      a readable digest of your highlights and notes, article by article.
+A record that cannot be written is left out and named in a warning; the rest is exported.
 
 examples:
   docbao export -o backup.json                    everything, as a file you can import later
   docbao export --format md ~/news > notes.md     highlights re-found in the current texts of ~/news
   docbao export --format w3c --article 1a2b3c4d5e6f7a8b
   docbao export --format jsonl ~/news -o train.jsonl
+  docbao export --format doccano ~/news -o doccano.jsonl
 """
 
 ANNOTATE_EPILOG = """\
@@ -52,15 +55,18 @@ example:
 """
 
 IMPORT_EPILOG = """\
-Reads a file made by `docbao export` (format json; FILE - reads standard input) and merges it: new
-annotations are added, for one already here the most recently updated version wins, and importing the same
-file twice changes nothing. An invalid file is refused as a whole: nothing is written. The report counts
-annotations that are added, updated, unchanged, and orphaned (their span is no longer found in the current
-text of their article in the library: they are kept all the same).
+Reads a file made by `docbao export` (format json: annotations, corrections and reading state; FILE -
+reads standard input), or W3C Web Annotation JSON-LD (docbao's w3c export, or another tool's annotations
+with TextQuote/TextPosition selectors), and merges it: new annotations are added, for one already here the
+most recently updated version wins, and importing the same file twice changes nothing. An invalid file is
+refused as a whole: nothing is written. W3C annotations are anchored to the library's articles by their
+source (URL or file name) and text. The report counts annotations added, updated, unchanged, matched,
+re-anchored (found elsewhere in the current text), and orphaned (no longer found: kept all the same).
 
 examples:
   docbao import backup.json
   docbao import --library ~/news laptop-export.json
+  docbao import --library ~/news annotations.jsonld
 """
 
 
@@ -96,7 +102,13 @@ def _library(paths: Sequence[str] | None, *, quiet_errors: bool = False) -> Libr
     if not quiet_errors:
         for err in lib.errors:
             print(f"docbao: warning: {err}", file=sys.stderr)
+        for note in lib.warnings:
+            print(f"docbao: warning: {note}", file=sys.stderr)
     return lib
+
+
+def _warn(message: str) -> None:
+    print(f"docbao: warning: {message}", file=sys.stderr)
 
 
 # -- export ---------------------------------------------------------------------------------------------
@@ -104,12 +116,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from docbao.store.export import export, write_file
 
     store = _open_store(args)
-    needs_texts = args.format in ("md", "jsonl") or bool(args.paths)
+    needs_texts = args.format in ("md", "jsonl", "doccano") or bool(args.paths)
     articles = None
     if needs_texts:
         lib = _library(args.paths)
         articles = {a.id: a for a in lib.articles}
-    text = export(store, articles, args.format, args.article)
+    text = export(store, articles, args.format, args.article, warn=_warn)
     if args.output and args.output != "-":
         p = write_file(args.output, text)
         print(f"docbao: wrote {p}", file=sys.stderr)
@@ -133,6 +145,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         p = Path(args.file).expanduser()
         try:
+            if not p.is_file():
+                raise StoreError(f"{p}: not a regular file; nothing was imported" if p.exists() else
+                                 f"{p}: cannot read it: no such file")
             raw = p.read_bytes()
         except OSError as exc:
             raise StoreError(f"{p}: cannot read it: {exc.strerror or exc}") from None
@@ -145,6 +160,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     lib = _library(args.library)
     report = import_native(store, text, {a.id: a for a in lib.articles}, name=name)
     print(f"imported {name}: {report.summary()}")
+    for why in report.skipped:
+        _warn(f"{name}: skipped {why}")
     return 0
 
 
@@ -205,7 +222,8 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     from docbao.store.export import FORMATS
 
     p = sub.add_parser("export", help="write your annotations as JSON, W3C JSON-LD, JSON lines or Markdown",
-                       description="Write your annotations (and entity corrections) out.",
+                       description="Write your annotations out (json also holds your entity corrections and "
+                                   "reading state: it is the backup that `docbao import` reads back).",
                        epilog=EXPORT_EPILOG, formatter_class=_formatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="article files or folders, whose texts md and jsonl use (default: the bundled "
@@ -216,10 +234,11 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     add_db(p)
     p.set_defaults(handler=_guard(cmd_export))
 
-    p = sub.add_parser("import", help="merge a file made by `docbao export` into your annotations",
-                       description="Merge a native docbao export into the database.",
+    p = sub.add_parser("import", help="merge a docbao export or W3C Web Annotations into your annotations",
+                       description="Merge a docbao export (or W3C Web Annotation JSON-LD) into the database.",
                        epilog=IMPORT_EPILOG, formatter_class=_formatter)
-    p.add_argument("file", metavar="FILE", help="a file from `docbao export` (- for standard input)")
+    p.add_argument("file", metavar="FILE", help="a file from `docbao export`, or W3C Web Annotation JSON-LD "
+                                                "(- for standard input)")
     p.add_argument("-l", "--library", action="append", metavar="PATH",
                    help="article files or folders to check the imported spans against (repeatable; default: "
                         "the bundled samples)")

@@ -44,8 +44,10 @@ def fork(fn, *args) -> int:
 def writer_loop(db: str, wfd: int, limit: int | None = None, updates: bool = True) -> None:
     """Add annotations forever (or ``limit`` times), reporting each one's id on ``wfd`` (if >= 0) once add()
     returned."""
+    from docbao.store import storage
     from docbao.store.annotations import AnnotationStore
 
+    storage.COMPACT_MIN_BYTES = 16 * 1024  # compact every few dozen writes, so kills land in compactions too
     store = AnnotationStore.open(db)
     art = _article()
     rng = random.Random(os.getpid())
@@ -71,7 +73,8 @@ def writer_loop(db: str, wfd: int, limit: int | None = None, updates: bool = Tru
 class KillRound:
     reported: int  # writes the child reported as done in this round
     total: int  # annotations in the file afterwards
-    stale_temp: bool  # the child died mid-write (left a temporary file)
+    stale_temp: bool  # the child died mid-compaction (left a temporary file)
+    unreported: int  # adds on disk that the child had not reported: it died between the write and the report
 
 
 def kill_round(db: Path, rng: random.Random, max_delay: float = 0.04) -> KillRound:
@@ -101,6 +104,10 @@ def kill_round(db: Path, rng: random.Random, max_delay: float = 0.04) -> KillRou
     notes = {a.id: a.note for a in store.all()}
     missing = [ann_id for kind, ann_id, _ in reported if kind == "a" and ann_id not in notes]
     assert not missing, f"{len(missing)} reported adds lost: {missing[:3]}"
+    before = set(_seen.get(str(db), set()))
+    new = set(notes) - before
+    reported_adds = {ann_id for kind, ann_id, _ in reported if kind == "a"}
+    _seen[str(db)] = set(notes)
     last_update: dict[str, int] = {}
     for kind, ann_id, n in reported:
         if kind == "u":
@@ -110,7 +117,10 @@ def kill_round(db: Path, rng: random.Random, max_delay: float = 0.04) -> KillRou
         assert notes[ann_id].startswith("sửa ") and int(notes[ann_id].split()[1]) >= n, (
             f"reported update lost: {ann_id} should have note 'sửa {n}', has {notes[ann_id]!r}")
     store.close()
-    return KillRound(len(reported), len(notes), stale)
+    return KillRound(len(reported), len(notes), stale, len(new - reported_adds))
+
+
+_seen: dict[str, set[str]] = {}  # annotation ids present after the previous round, per database
 
 
 def concurrent_adds(db: Path, processes: int = 2, each: int = 500) -> tuple[int, float]:
