@@ -2,14 +2,15 @@
 
 Span kinds (what :class:`tui.widgets.article_view.ViewSpan` carries): the entity labels ``PER``, ``LOC``,
 ``ORG``, ``MISC``; ``quote`` (a direct quote), ``quote-indirect``, ``speaker``, ``annotation`` (a span
-the user tagged or noted) and ``search`` (a search hit). Overlapping spans compose in :data:`LAYERS`
-order (later layers win a colour, attributes such as italic and underline add up):
+the user tagged or noted), ``search`` (a search hit) and ``search-current`` (the hit the search is on).
+Overlapping spans compose in :data:`LAYERS` order (later layers win a colour, attributes such as italic and
+underline add up):
 
 - quotes: italic on a tinted background (indirect quotes: italic only);
 - entities: a foreground colour per label, bold;
 - speaker: underlined and bold;
 - annotations: underlined on a warm background mark;
-- search hits: a strong background;
+- search hits: black on a strong yellow background; the current hit bold black on orange, over the others;
 - the selection and then the cursor (reverse video) are drawn over everything.
 
 Palettes exist for dark and light themes; backgrounds are blended from the theme's own background and
@@ -45,6 +46,7 @@ LAYERS: tuple[str, ...] = (
     "LOC",
     "PER",
     "search",
+    "search-current",
 )
 """Drawing order of span kinds, bottom first. Unknown kinds are not drawn."""
 KINDS: frozenset[str] = frozenset(LAYERS)
@@ -58,6 +60,7 @@ LEGEND: list[tuple[str, str]] = [
     ("speaker", "speaker (người nói)"),
     ("annotation", "annotation (ghi chú)"),
     ("search", "search hit (tìm thấy)"),
+    ("search-current", "current search hit (kết quả đang xem)"),
 ]
 
 _ENTITY_COLOURS = {
@@ -71,6 +74,7 @@ _FALLBACK = {
 }
 _ANNOTATION_TINT = {True: "#d8a530", False: "#f4c430"}
 _SEARCH_BG = {True: "#e5c07b", False: "#ffd54f"}
+_SEARCH_CURRENT_BG = {True: "#ff8c1a", False: "#ff9800"}  # both far from the hit yellow; black reads on both
 
 
 def _hex(colour: Color) -> str:
@@ -99,6 +103,7 @@ class SpanStyles:
             "annotation": Style(underline=True, bgcolor=_hex(annotation_bg)),
             "speaker": Style(bold=True, underline=True, color=colours["speaker"]),
             "search": Style(color="#000000", bgcolor=_SEARCH_BG[dark]),
+            "search-current": Style(color="#000000", bgcolor=_SEARCH_CURRENT_BG[dark], bold=True),
         }
         for kind in ENTITY_KINDS:
             self.styles[kind] = Style(bold=True, color=colours[kind])

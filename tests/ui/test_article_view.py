@@ -446,3 +446,106 @@ async def test_jump_requested_before_layout_is_centred_once_the_size_is_known() 
         view = app.query_one(ArticleView)
         row = view.offset_to_xy(view.cursor)[1] - round(view.scroll_y)
         assert abs(row - view.scrollable_content_region.height // 2) <= 1
+
+
+async def test_reading_keys_as_in_less_and_vim() -> None:
+    app = ViewApp(LONG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        height = view.scrollable_content_region.height
+        await pilot.press("j", "j")
+        assert view.offset_to_xy(view.cursor)[1] == 2
+        await pilot.press("k")
+        assert view.offset_to_xy(view.cursor)[1] == 1
+        await pilot.press("G")
+        assert view.cursor == len(LONG) and view.visible_range()[1] == len(LONG)
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_y == 0
+        await pilot.press("space")
+        assert view.offset_to_xy(view.cursor)[1] == height - 1 and view.scroll_y == height - 1
+        await pilot.press("space")
+        assert view.offset_to_xy(view.cursor)[1] == 2 * (height - 1)
+        await pilot.press("b")
+        assert view.offset_to_xy(view.cursor)[1] == height - 1
+        await pilot.press("shift+space")
+        assert view.cursor == 0 and view.scroll_y == 0
+        # in `v` mode they extend the selection like any move
+        await pilot.press("v", "j", "j")
+        assert view.selection == (0, view.cursor) and view.offset_to_xy(view.cursor)[1] == 2
+
+
+async def test_moves_are_bindings_with_ids_and_descriptions_and_a_keymap_rebinds_them() -> None:
+    ids = {b.id: b for b in ArticleView.BINDINGS if isinstance(b, Binding)}
+    for motion, key in (("down", "j"), ("up", "k"), ("top", "g"), ("bottom", "G"), ("page_down", "space"),
+                        ("page_up", "b,shift+space")):
+        binding = ids[f"article_view.read_{motion}"]
+        assert binding.key == key and binding.action == f"move('{motion}')" and binding.description
+    assert all(b.id and b.description for b in ArticleView.BINDINGS if isinstance(b, Binding))
+    app = ViewApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        app.set_keymap({"article_view.read_down": "ctrl+n"})
+        await pilot.pause()
+        await pilot.press("j")
+        assert view.cursor == 0  # j is no longer bound
+        await pilot.press("ctrl+n")
+        assert view.offset_to_xy(view.cursor)[1] == 1
+        await pilot.press("down")  # the arrow is a binding of its own
+        assert view.offset_to_xy(view.cursor)[1] == 2
+
+
+async def test_search_hits_are_drawn_and_the_current_one_stands_out_in_both_themes() -> None:
+    text = TEXT
+    hits = [(m.start(), m.end()) for m in re.finditer("Nội|Nhật|Nam", text)]
+    app = ViewApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        loc = text.index("Việt Nam")
+        view.set_spans([ViewSpan(loc, loc + 8, "LOC")])
+        view.set_search_hits(hits, 1)
+        assert view.search_hits == tuple(hits) and view.search_current == 1
+        view.move_cursor(hits[1][0], center=True)  # the cursor goes to a hit as to any span
+        view.move_cursor(len(text))
+        await pilot.pause()
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await pilot.pause()
+            plain = style_at(view, text.index("luôn"))
+            hit, current = style_at(view, hits[0][0] + 1), style_at(view, hits[1][0] + 1)
+            assert len({plain.bgcolor, hit.bgcolor, current.bgcolor}) == 3, theme
+            assert hit.color is not None and current.color is not None and current.bold
+            on_loc = style_at(view, hits[0][0])  # "Nam" of "Việt Nam": the hit is drawn over the entity
+            assert on_loc.bgcolor == hit.bgcolor and on_loc.bold
+            assert style_at(view, hits[1][1]).bgcolor == plain.bgcolor  # the end is exclusive
+        # the selection and the cursor are drawn over a hit
+        view.select_range(hits[2][0], hits[2][1])
+        await pilot.pause()
+        assert style_at(view, hits[2][0]).bgcolor != hit.bgcolor
+        view.hidden_kinds = frozenset({"search", "search-current"})
+        await pilot.pause()
+        assert style_at(view, hits[0][0] + 1).bgcolor != hit.bgcolor
+        view.hidden_kinds = frozenset()
+        view.set_search_hits(hits, None)
+        assert view.search_current is None
+        try:
+            view.set_search_hits(hits, len(hits))
+        except IndexError:
+            pass
+        else:
+            raise AssertionError("an out-of-range current hit is refused")
+        view.set_text("Bài mới")
+        assert view.search_hits == () and view.search_current is None
+
+
+async def test_flags_and_skin_tones_stay_whole_on_screen_and_under_the_cursor() -> None:
+    text = "Đội tuyển 🇻🇳 thắng 👍🏽 rồi 🇯🇵 thua"
+    app = ViewApp(text)
+    async with app.run_test(size=(16, 8)) as pilot:
+        view = app.query_one(ArticleView)
+        shown = "\n".join(screen_lines(view))
+        assert "🇻🇳" in shown and "🇯🇵" in shown and "👍" in shown and "🏽" not in shown
+        view.move_cursor(text.index("🇻🇳"))
+        await pilot.press("right")
+        assert view.cursor == text.index("🇻🇳") + 2
+        view.cursor = text.index("🇯🇵") + 1  # inside the flag: snapped to its start
+        assert view.cursor == text.index("🇯🇵")
