@@ -1,155 +1,19 @@
-"""Named entities: underthesea's offline CRF tagger, one call per sentence, aligned to exact offsets.
-
-``crf_entities`` is the raw tagger output as spans; ``clean_entities`` applies the basic clean-up that
-makes highlights trustworthy (titles and honorifics outside person spans, dates and numbers never
-entities, no span starting or ending on white space or punctuation); ``apply_lexicon`` applies the user's
-corrections. underthesea is imported on first use; calls are serialised by a lock (its CRF model is a
-process-wide singleton, and concurrent cold first calls crash inside it).
-"""
+"""Entity helpers around the learned tagger (analysis.ner): titles and honorifics, span clean-up, and the
+user's corrections (``apply_lexicon``)."""
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from docbao.analysis.align import align_tokens
+from docbao.analysis.gazetteer import TITLES
 from docbao.analysis.intervals import Occupied
 from docbao.analysis.lexicon import Lexicon
-from docbao.analysis.segment import paragraphs, sentences
-from docbao.analysis.spans import LABELS, Span
-
-_lock = threading.RLock()
-_ner: Callable[[str], list[tuple[str, ...]]] | None = None
-
-
-def _load() -> Callable[[str], list[tuple[str, ...]]]:
-    global _ner
-    with _lock:
-        if _ner is None:
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                from underthesea import ner
-
-            ner("Ông Nguyễn Văn An ở Hà Nội.")  # load the CRF model now, on this thread
-            _ner = ner
-        return _ner
-
-
-def warm() -> None:
-    """Load the tagger on the calling thread. Call before using the analyzer from worker threads."""
-    _load()
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word as underthesea segmented and tagged it, placed on the original text."""
-
-    start: int
-    end: int
-    text: str  # the original surface, text[start:end]
-    pos: str  # part of speech (Np = proper noun, N, V, CH = punctuation…)
-    ner: str  # the CRF's BIO tag
-
-
-@functools.lru_cache(maxsize=4096)
-def _tag_raw(sentence: str) -> tuple[tuple[str, ...], ...]:
-    """underthesea's rows for one sentence; repeated sentences (boilerplate, ads) are tagged once."""
-    ner = _load()
-    with _lock:
-        return tuple(tuple(str(x) for x in r) for r in ner(sentence))
-
-
-def tag_sentence(sentence: str) -> list[tuple[str, str]]:
-    """(token, BIO tag) pairs for one sentence, straight from underthesea (never with fixed_words)."""
-    return [(r[0], r[-1]) for r in _tag_raw(sentence)]
-
-
-def sentence_ranges(text: str) -> list[tuple[int, int]]:
-    return [s for p in paragraphs(text) for s in sentences(text, *p)]
-
-
-def tokenize(text: str, *, capitalised_only: bool = False) -> list[list[Token]]:
-    """Tagged tokens of each sentence, on exact offsets.
-
-    Tokens whose place could not be found are left out. ``capitalised_only`` skips sentences without a
-    capital letter: no rule keeps an entity without one, so the pipeline need not tag them.
-    """
-    out: list[list[Token]] = []
-    for s, e in sentence_ranges(text):
-        sent = text[s:e]
-        if capitalised_only and not any(ch.isupper() for ch in sent):
-            continue
-        if not any(ch.isalpha() for ch in sent):
-            continue
-        rows = _tag_raw(sent)
-        places = align_tokens(sent, [r[0] for r in rows])
-        toks = []
-        for row, place in zip(rows, places, strict=True):
-            if place is None:
-                continue
-            a, b = s + place[0], s + place[1]
-            toks.append(Token(a, b, text[a:b], row[1] if len(row) > 2 else "", row[-1]))
-        out.append(toks)
-    return out
-
-
-def bio_spans(text: str, sentences_tokens: Iterable[Sequence[Token]]) -> list[Span]:
-    """Entity spans from the CRF's BIO tags."""
-    spans: list[Span] = []
-    for toks in sentences_tokens:
-        cur: list[Any] | None = None  # [start, end, label]
-        for tok in toks:
-            tag = tok.ner
-            if tag == "O" or "-" not in tag:
-                if cur:
-                    spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
-                cur = None
-                continue
-            bio, label = tag.split("-", 1)
-            if label not in LABELS:
-                label = "MISC"
-            if bio == "B" or cur is None or cur[2] != label:
-                if cur:
-                    spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
-                cur = [tok.start, tok.end, label]
-            else:
-                cur[1] = tok.end
-        if cur:
-            spans.append(Span(cur[0], cur[1], cur[2], text[cur[0]:cur[1]], "model"))
-    return spans
-
-
-def crf_entities(text: str) -> list[Span]:
-    """Raw CRF entities of ``text`` (every sentence tagged), aligned to exact offsets."""
-    return bio_spans(text, tokenize(text))
-
+from docbao.analysis.spans import Span
 
 # --- clean-up ---------------------------------------------------------------------------------------
 
-# Titles, honorifics and kinship terms that stand before names but are not part of them (VLSP-2016).
-TITLES = (
-    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "ngài", "thầy", "cậu", "mợ", "dì",
-    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "chủ tịch", "phó chủ tịch",
-    "bộ trưởng", "thứ trưởng", "tổng bí thư", "bí thư", "phó bí thư", "giám đốc", "phó giám đốc",
-    "tổng giám đốc", "chủ nhiệm", "viện trưởng", "hiệu trưởng", "trưởng phòng", "trưởng ban",
-    "đại sứ", "ngoại trưởng", "thống đốc", "thị trưởng", "nghị sĩ", "thượng nghị sĩ", "hạ nghị sĩ",
-    "đại tướng", "thượng tướng", "trung tướng", "thiếu tướng", "đại tá", "thượng tá", "trung tá",
-    "thiếu tá", "đại úy", "thượng úy", "trung úy", "thiếu úy", "giáo sư", "phó giáo sư", "tiến sĩ",
-    "thạc sĩ", "bác sĩ", "luật sư", "nhà báo", "nhà văn", "nhạc sĩ", "ca sĩ", "diễn viên", "nghệ sĩ",
-    "hoàng tử", "công chúa", "vua", "nữ hoàng", "giáo hoàng", "tổng thư ký", "người phát ngôn",
-    "phát ngôn viên", "huấn luyện viên", "hlv", "tiền đạo", "tiền vệ", "hậu vệ", "thủ môn", "cầu thủ",
-    "đồng chí", "gs", "pgs", "ts", "ths", "bs", "ls", "nsưt", "nsnd", "gs.ts", "pgs.ts", "tân",
-    "cựu", "đương kim", "nhà lãnh đạo", "lãnh đạo", "tổng tư lệnh", "tư lệnh", "chánh án", "kiểm sát viên",
-    "điều tra viên", "trung sĩ", "thượng sĩ", "hạ sĩ", "binh nhì", "linh mục", "hòa thượng", "thượng tọa",
-    "đức", "thánh", "tướng", "đại biểu", "đb", "chủ trang trại", "thủ lĩnh", "quốc vương",
-)
 # Honorifics and kinship words that also begin names and places ("Tân Bình", "Cô Tô", "Bà Rịa", "Đức Phúc"):
 # written with a capital inside a sentence, they belong to the name.
 HONORIFICS = frozenset({"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "ngài", "thầy", "cậu",

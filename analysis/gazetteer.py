@@ -12,6 +12,74 @@ from __future__ import annotations
 
 from functools import cache
 
+# Word lists the analysis reads as features and cues: organisation heads and names, media, place heads,
+# product cues, Vietnamese family names, titles and honorifics, speech verbs.
+
+ORG_HEADS = (
+    "bộ", "sở", "ủy ban", "uỷ ban", "ubnd", "hđnd", "ủy ban nhân dân", "hội đồng nhân dân", "công ty",
+    "tổng công ty", "tập đoàn", "ngân hàng", "trường", "trường đại học", "đại học", "học viện", "viện",
+    "hội đồng", "đảng", "quốc hội", "công an", "tòa án", "toà án", "tand", "viện kiểm sát", "vksnd",
+    "bệnh viện", "hiệp hội", "hội", "liên đoàn", "câu lạc bộ", "clb", "ban", "cục", "tổng cục", "chi cục",
+    "trung tâm", "quỹ", "tổ chức", "liên minh", "cơ quan", "văn phòng", "thông tấn xã", "đài truyền hình",
+    "đài phát thanh", "báo", "tạp chí", "nhà xuất bản", "hãng", "hãng thông tấn", "lực lượng", "quân đội",
+    "quân khu", "bộ tư lệnh", "bộ chỉ huy", "cảnh sát", "phòng cảnh sát", "ủy ban châu âu", "liên hợp quốc",
+    "nhà nước liên minh", "hợp tác xã", "htx", "tòa án nhân dân", "viện kiểm sát nhân dân", "mặt trận",
+    "đoàn thanh niên", "hội liên hiệp", "tổng liên đoàn", "ngân hàng nhà nước", "kho bạc", "chi nhánh",
+    "trường thpt", "trường thcs", "trường tiểu học", "tiểu học", "thcs", "thpt", "đội tuyển", "nhà nước",
+)
+
+# Standalone organisation names with no head noun pattern.
+ORG_NAMES = ("Quốc hội", "Chính phủ", "Liên Hợp Quốc", "Liên hợp quốc", "NATO", "Liên minh châu Âu", "EU",
+             "ASEAN", "WHO", "IMF", "WTO", "FIFA", "UEFA", "AFF", "Lầu Năm Góc", "Quốc vụ viện", "Điện Elysee")
+
+# News media, cited bare (gold convention: "báo", "đài" stay outside the span).
+MEDIA = ("Newsweek", "CNN", "BBC", "Reuters", "AFP", "AP", "Bloomberg", "New York Times", "Washington Post",
+         "Guardian", "Al Jazeera", "TASS", "RIA Novosti", "Sputnik", "Tân Hoa Xã", "Yonhap", "Kyodo", "NHK",
+         "Dân trí", "Dân Trí", "VnExpress", "Tuổi Trẻ", "Thanh Niên", "VietNamNet", "Zing", "Lao Động",
+         "Tiền Phong", "Nhân Dân", "VTV", "VOV", "TTXVN", "Người Lao Động", "Infonet", "Kenh14", "Soha",
+         "Fox News", "CBS", "NBC", "ABC News", "Financial Times", "Wall Street Journal", "Politico", "Axios")
+
+# Lower-case heads that belong to a place name (gold convention: "thành phố Dnipro", "hồ Núi Cốc").
+PLACE_HEADS = ("thành phố", "tp.", "tp", "tỉnh", "huyện", "quận", "xã", "phường", "thị trấn", "thị xã",
+               "hồ", "sông", "núi", "đảo", "bán đảo", "khu phố", "thôn", "xóm", "ấp", "bản", "làng", "đèo",
+               "vịnh", "quần đảo", "cảng", "sân bay", "phố", "đường", "kênh", "châu", "phương", "miền")
+
+MISC_CUES = ("tên lửa", "hệ thống", "vũ khí", "máy bay", "tiêm kích", "xe tăng", "tàu sân bay", "chiến dịch",
+             "tàu ngầm", "trực thăng", "pháo")
+
+FAMILY_NAMES = frozenset("""Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn
+Lâm Mai Trương Tạ Lưu Hà Cao Chu Tô Lương Quách Triệu Từ Kiều Vương Châu Phùng Nghiêm Đào Âu Lại Khổng Thân
+Tăng Mạc Hứa Giang Văn Doãn La Lò Lục Nông Kim Vi Quan Khúc Tôn Thạch Diệp Ông Mã Đàm Bạch Trịnh Cù Đồng
+Huỳnh Thái Tống Lữ Lã Ninh Phí Bế Hầu Yên Hoàng Khương Kha Đoàn Sầm Cấn Chế Viên""".split())  # noqa: SIM905
+
+# Titles, honorifics and kinship terms that stand before names but are not part of them (VLSP-2016).
+TITLES = (
+    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "ngài", "thầy", "cậu", "mợ", "dì",
+    "tổng thống", "phó tổng thống", "thủ tướng", "phó thủ tướng", "chủ tịch", "phó chủ tịch",
+    "bộ trưởng", "thứ trưởng", "tổng bí thư", "bí thư", "phó bí thư", "giám đốc", "phó giám đốc",
+    "tổng giám đốc", "chủ nhiệm", "viện trưởng", "hiệu trưởng", "trưởng phòng", "trưởng ban",
+    "đại sứ", "ngoại trưởng", "thống đốc", "thị trưởng", "nghị sĩ", "thượng nghị sĩ", "hạ nghị sĩ",
+    "đại tướng", "thượng tướng", "trung tướng", "thiếu tướng", "đại tá", "thượng tá", "trung tá",
+    "thiếu tá", "đại úy", "thượng úy", "trung úy", "thiếu úy", "giáo sư", "phó giáo sư", "tiến sĩ",
+    "thạc sĩ", "bác sĩ", "luật sư", "nhà báo", "nhà văn", "nhạc sĩ", "ca sĩ", "diễn viên", "nghệ sĩ",
+    "hoàng tử", "công chúa", "vua", "nữ hoàng", "giáo hoàng", "tổng thư ký", "người phát ngôn",
+    "phát ngôn viên", "huấn luyện viên", "hlv", "tiền đạo", "tiền vệ", "hậu vệ", "thủ môn", "cầu thủ",
+    "đồng chí", "gs", "pgs", "ts", "ths", "bs", "ls", "nsưt", "nsnd", "gs.ts", "pgs.ts", "tân",
+    "cựu", "đương kim", "nhà lãnh đạo", "lãnh đạo", "tổng tư lệnh", "tư lệnh", "chánh án", "kiểm sát viên",
+    "điều tra viên", "trung sĩ", "thượng sĩ", "hạ sĩ", "binh nhì", "linh mục", "hòa thượng", "thượng tọa",
+    "đức", "thánh", "tướng", "đại biểu", "đb", "chủ trang trại", "thủ lĩnh", "quốc vương",
+)
+
+# Speech verbs. Those marked weak introduce speech only with "rằng" or a colon (they have other senses).
+SPEECH_VERBS = (
+    "cho biết thêm", "cho biết", "khẳng định", "nhấn mạnh", "tuyên bố", "thông báo", "cho rằng",
+    "nhận định", "tiết lộ", "lưu ý", "nhắc đến", "nhắc lại", "đề xuất", "cảnh báo", "thừa nhận",
+    "xác nhận", "giải thích", "bày tỏ", "trả lời", "phát biểu", "chia sẻ", "nói thêm", "nói", "kể",
+    "viết", "hỏi", "đáp", "nêu rõ", "nhận xét", "đánh giá", "dẫn lời", "cam kết", "yêu cầu", "kêu gọi",
+    "bình luận", "thông tin", "trao đổi", "phân tích", "tâm sự", "khuyến cáo", "cho hay", "đề nghị",
+    "trả lời phỏng vấn",
+)
+
 COUNTRY_VARIANTS = (
     "Mỹ", "Hoa Kỳ", "Anh", "Vương quốc Anh", "Pháp", "Đức", "Nga", "Liên bang Nga", "Trung Quốc", "Nhật Bản",
     "Nhật", "Hàn Quốc", "Triều Tiên", "Bắc Triều Tiên", "Ukraine", "Ukraina", "Belarus", "Việt Nam",

@@ -1,18 +1,20 @@
 """analyze(text, lexicon) → Analysis, and the cached, thread-friendly :class:`Analyzer` the app uses.
 
-The pipeline: sentences → underthesea CRF per sentence → spans aligned to exact offsets → clean-up →
-rules (analysis.rules) → the user's corrections (lexicon) → quotes and speakers.
+The pipeline: sentences → syllable tokens and features → the learned CRF (analysis.ner) → the user's
+corrections (lexicon) → quotation candidates → speech/term classifier and speaker ranker (analysis.quotes),
+and reported speech by rules (analysis.indirect).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from docbao.analysis import entities as ent
-from docbao.analysis import rules
+from docbao.analysis import models, ner
 from docbao.analysis.cache import AnalysisCache
 from docbao.analysis.lexicon import Lexicon
 from docbao.analysis.quotes import find_quotes
@@ -22,14 +24,15 @@ from docbao.analysis.text import normalize_text, text_sha256
 
 
 def _analyzer_version() -> str:
-    """A hash of this package's code and of the versions of underthesea and Babel (CLDR data): any change
-    to what an analysis can be gives new cache keys, so no stale analysis is ever served."""
+    """A hash of this package's code, of the shipped models and of the versions of underthesea and Babel
+    (CLDR data): any change to what an analysis can be gives new cache keys, so no stale analysis is served."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256()
     for f in sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
+    h.update(json.dumps(models.manifest().get("files", {}), sort_keys=True).encode())
     for dist in ("underthesea", "underthesea-core", "babel"):
         try:
             h.update(f"{dist}={version(dist)}".encode())
@@ -41,11 +44,8 @@ def _analyzer_version() -> str:
 ANALYZER_VERSION = _analyzer_version()
 
 
-def _entities(text: str, lexicon: Lexicon | None) -> list:
-    tokens = ent.tokenize(text, capitalised_only=True)
-    spans = ent.clean_entities(text, ent.bio_spans(text, tokens))
-    spans = rules.refine(text, spans, tokens)
-    return ent.apply_lexicon(text, spans, lexicon)
+def _entities(text: str, lexicon: Lexicon | None) -> list[Span]:
+    return ent.apply_lexicon(text, ner.tag_entities(text), lexicon)
 
 
 def relevant_lexicon(text: str, lexicon: Lexicon | None, article_id: str | None) -> Lexicon | None:
@@ -95,7 +95,7 @@ class Analyzer:
         self.cache = AnalysisCache(Path(cache_dir)) if cache_dir is not None else None
 
     def warm(self) -> None:
-        ent.warm()
+        ner.warm()
 
     def _key(self, text: str, lexicon: Lexicon | None, article_id: str | None) -> str:
         lex = relevant_lexicon(text, lexicon, article_id)

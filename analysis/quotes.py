@@ -1,15 +1,19 @@
-"""Quotations and their speakers.
+"""Quotations and their speakers: candidates, a speech/term classifier, a speaker ranker.
 
-- ``direct``: words inside quotation marks (“ ” « » and straight ") that are speech. Marks are paired per
-  paragraph, not per sentence (sentence splitters cut inside quotations); a curly opener may be closed by a
-  straight mark, as news text often mixes them.
-- ``indirect``: reported speech without marks: after "rằng", after a speech verb (cho biết, khẳng định,
-  nhấn mạnh, tuyên bố…), after a colon that follows a speech verb, or "Theo <someone>, …".
-- ``term``: quoted words that are not speech (scare quotes, names of things).
+1. **Candidates.** Words inside quotation marks (“ ” « » ‘ ’ and straight ", paired per paragraph, nested
+   quotes allowed, an opening mark left open runs to the end of its paragraph), and the words after a colon
+   that ends a clause naming someone or a speech verb.
+2. **Speech or term.** A logistic-regression classifier (``models/quote.lr``) decides whether a candidate is
+   someone's words (``direct``) or quoted words that are not speech (``term``: scare quotes, names of
+   campaigns, works, laws, lists after "gồm:").
+3. **Speaker.** Every person, organisation, pronoun and descriptor mention near a direct quote is a
+   candidate; a second classifier (``models/speaker.lr``) scores each (name after the quote, subject of the
+   speech verb, "theo X", the last person named, the previous quote's speaker…) and the best one wins. A
+   short name is given as the fullest name the article uses for that person.
 
-Speaker: a name right after the quote ("…", ông X nói), else the subject of the speech verb, else the last
-person named before the quote. A speaker is a span of the text (a person or organisation entity, or a title
-phrase such as "Tổng thống Nga").
+Reported speech without marks (``indirect``: after "rằng", a speech verb, "Theo X,") is found by rules
+(analysis.indirect). Models load lazily; without them (a checkout before training) quotes fall back to
+"direct" for every quotation with a speech cue.
 """
 
 from __future__ import annotations
@@ -19,377 +23,363 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docbao.analysis.entities import TITLES, strip_titles
+from docbao.analysis import models
+from docbao.analysis import speakers as S
 from docbao.analysis.intervals import SpanIndex
 from docbao.analysis.segment import paragraphs, sentences
 from docbao.analysis.spans import Quote, Span, Speaker
-from docbao.analysis.text import UPPER
 
-OPEN_CLOSE = {"“": "”", "«": "»", '"': '"', "„": "”", "‘": "’"}
-LOOKBACK = 200  # characters searched back from a quote or a verb for its speech verb or subject
+OPENERS = {"“": "”", "«": "»", "„": "”", "‘": "’"}
+CLOSERS = {"”", "»", "’"}
+EDGE = " \t\n.,;:!?…-–—\"'“”‘’«»"
+VERB_RE = S.VERB_RE
+_FIRST_PERSON = re.compile(r"(?<!\w)(tôi|chúng tôi|chúng ta|mình|chúng mình|tớ|chúng em|bọn tôi)(?!\w)",
+                           re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_SENT_END = re.compile(r"[.!?…](?:\s|$)")
 
-# Speech verbs. Those marked weak introduce speech only with "rằng" or a colon (they have other senses).
-SPEECH_VERBS = (
-    "cho biết thêm", "cho biết", "khẳng định", "nhấn mạnh", "tuyên bố", "thông báo", "cho rằng",
-    "nhận định", "tiết lộ", "lưu ý", "nhắc đến", "nhắc lại", "đề xuất", "cảnh báo", "thừa nhận",
-    "xác nhận", "giải thích", "bày tỏ", "trả lời", "phát biểu", "chia sẻ", "nói thêm", "nói", "kể",
-    "viết", "hỏi", "đáp", "nêu rõ", "nhận xét", "đánh giá", "dẫn lời", "cam kết", "yêu cầu", "kêu gọi",
-    "bình luận", "thông tin", "trao đổi", "phân tích", "tâm sự", "khuyến cáo", "cho hay", "đề nghị",
-    "trả lời phỏng vấn",
-)
-WEAK_VERBS = frozenset({
-    "phát biểu", "chia sẻ", "nói thêm", "nói", "kể", "viết", "hỏi", "đáp", "trả lời", "giải thích",
-    "bày tỏ", "đề xuất", "cam kết", "yêu cầu", "kêu gọi", "bình luận", "thông tin", "trao đổi",
-    "phân tích", "tâm sự", "đánh giá", "nhận xét", "nhắc lại", "khuyến cáo", "cảnh báo", "xác nhận",
-    "đề nghị", "trả lời phỏng vấn",
-})
-_VERB_RE = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len,
-                                                                                      reverse=True)))
-# Words that, right after a verb, show it is not introducing what was said.
-_NOT_CONTENT = re.compile(
-    r"(?:tại|với|trong|ở|trước|sau|khi|vào|hôm|ngày|của|và|nhưng|được|bị|này|đó|chuyện|gì|lên|ra|"
-    r"cho|qua|bằng|từ|đến|tới|lại|rõ|như|hay|hoặc|thì|mà|về(?!\s+việc)|nữa|không|chưa|cũng)(?!\w)",
-    re.IGNORECASE,
-)
-_SKIP_AFTER_VERB = re.compile(
-    r"(?:\s*(?:thêm|rằng|là|(?:về |đến )?việc(?=\s+[%s]))(?!\w))*\s*,?\s*" % UPPER, re.IGNORECASE)
-_RANG = re.compile(r"(?<!\w)rằng(?!\w)\s*[,:]?\s*")
-_COORD_SPEECH = re.compile(r"\s*,?\s+(?:và|nhưng|rồi)\s+(?:ông|bà|anh|chị)?\s*(?:%s)(?!\w)" % "|".join(
-    re.escape(v) for v in SPEECH_VERBS))
-_THEO = re.compile(r"(?<!\w)Theo\s+([^,.;:“”\"«»]{2,80}?),\s*")
-_ADVERBS = re.compile(r"(?:\s*(?:cũng|đã|sẽ|vừa|còn|thì|mới|lại|đều|từng|đang|liền|bèn|tiếp tục|trước đó)"
-                      r"(?!\w))*\s*$")
-_TITLE_ALT = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-_CAP = r"[%s][\w\-.]*" % UPPER
-_ADMIN = r"(?:UBND|HĐND|quận|huyện|tỉnh|thành phố|TP\.?|xã|phường|Sở|Bộ|Ủy ban)"
-_TITLE_PHRASE = re.compile(r"(?:(?i:%s)\s+)+(?:%s\s+)?(?:%s)(?:\s+%s)*" % (_TITLE_ALT, _ADMIN, _CAP, _CAP))
-_PAREN_ACRONYM = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&\-]{1,12})\s*\)\s*$")
-_PRONOUNS = frozenset({"ông", "bà", "anh", "chị", "cô", "em", "họ", "ông ấy", "bà ấy", "anh ấy", "chị ấy",
-                       "cô ấy", "người này", "vị này"})
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stretch that may be a quotation: its words (start, end), the marks around it (-1 when none) and
+    how it was found ("marks", "open" for a mark never closed in its paragraph, "colon")."""
 
-
-@dataclass
-class _Pair:
-    open: int  # offset of the opening mark
-    close: int  # offset of the closing mark
-    start: int  # quoted words
+    start: int
     end: int
+    open: int
+    close: int
+    source: str
+    nested: bool = False
 
 
-def find_pairs(text: str, start: int, end: int) -> list[_Pair]:
-    """Quotation-mark pairs within text[start:end] (one paragraph). Unclosed marks are ignored.
-
-    Inside curly quotes, a straight pair is a quotation within the quotation (“họ hét "dừng lại" rồi…”):
-    it does not close the outer one. An apostrophe inside a word (O’Neil) does not close ‘…’.
-    """
-    pairs: list[_Pair] = []
-    opener: tuple[int, str] | None = None
-    nested = 0  # straight quotes opened inside a curly quotation
-    for i in range(start, end):
-        ch = text[i]
-        if opener is None:
-            if ch in OPEN_CLOSE and (ch != '"' or _straight_opens(text, i, start)):
-                opener = (i, ch)
-            continue
-        o, och = opener
-        if och in "“„" and ch == '"':
-            if nested:
-                nested -= 1
-                continue
-            if _straight_opens(text, i, start) and i + 1 < end and text[i + 1].isalnum():
-                nested += 1
-                continue
-        closes = ch == OPEN_CLOSE[och] or (och in "“„" and ch == '"') or (och == '"' and ch == "”")
-        if closes and ch == "’" and i + 1 < end and text[i + 1].isalnum():
-            closes = False  # an apostrophe inside a word
-        if closes:
-            s, e = o + 1, i
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if s < e:
-                pairs.append(_Pair(o, i, s, e))
-            opener = None
-            nested = 0
-    return pairs
-
-
-def _straight_opens(text: str, i: int, para_start: int) -> bool:
-    """A straight quote opens when it is not glued to the end of a word ("5" for inches is rare in news)."""
-    return i == para_start or not text[i - 1].isalnum()
-
-
-def _sentence_of(sents: Sequence[tuple[int, int]], pos: int) -> tuple[int, int]:
-    i = bisect.bisect_right(sents, (pos, float("inf"))) - 1
-    if i >= 0 and sents[i][0] <= pos < sents[i][1]:
-        return sents[i]
-    return (pos, pos)
-
-
-def _trim_end(text: str, s: int, e: int) -> tuple[int, int]:
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?…-–—"):
-        e -= 1
-    while s < e and (text[s].isspace() or text[s] in ",;:-–—"):
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s] in EDGE or not text[s].isprintable()):
         s += 1
+    while e > s and (text[e - 1] in EDGE or not text[e - 1].isprintable()):
+        e -= 1
     return s, e
 
 
-def _entity_at_end(entities: SpanIndex, text: str, pos: int, labels: tuple[str, ...]) -> Span | None:
-    """An entity of those labels ending right before ``pos`` (allowing adverbs and spaces between)."""
-    m = _ADVERBS.search(text, max(0, pos - 60), pos)
-    cut = m.start() if m else pos
-    for sp in entities.before(cut, 300):
-        if sp.label in labels and not text[sp.end:cut].strip():
-            return sp
-    return None
+def _straight_role(text: str, i: int, ps: int, pe: int) -> str:
+    """Whether a straight quote at i opens ("o"), closes ("c") or could do either ("?")."""
+    before = text[i - 1] if i > ps else " "
+    after = text[i + 1] if i + 1 < pe else " "
+    left_open = before.isspace() or before in "([{:–—-“‘«/"
+    right_open = after.isspace() or after in ".,;:!?)]}…–—-”’»"
+    if left_open and not right_open:
+        return "o"
+    if right_open and not left_open:
+        return "c"
+    return "?"
 
 
-def _mention_before(text: str, entities: SpanIndex, sent_start: int, pos: int) -> Speaker | None:
-    """The subject right before a speech verb at ``pos``: an entity, a title phrase or an acronym."""
-    sent_start = max(sent_start, pos - LOOKBACK)
-    m = _ADVERBS.search(text, sent_start, pos)
-    cut = m.start() if m else pos
-    paren = re.search(r"\s*\([^()]{1,40}\)\s*$", text[sent_start:cut])
-    if paren and not _PAREN_ACRONYM.search(text, sent_start, cut):
-        cut = sent_start + paren.start()
-    ent = _entity_at_end(entities, text, cut, ("PER", "ORG"))
-    if ent is not None and ent.start >= sent_start:
-        return Speaker(ent.text, ent.start, ent.end)
-    acr = _PAREN_ACRONYM.search(text, sent_start, cut)
-    if acr:
-        return Speaker(acr.group(1), acr.start(1), acr.end(1))
-    best: re.Match[str] | None = None
-    for tm in _TITLE_PHRASE.finditer(text, max(sent_start, cut - 80), cut):
-        if not text[tm.end():cut].strip():
-            best = tm
-    if best is not None:
-        s = best.start()
-        return Speaker(text[s:best.end()], s, best.end())
-    return None
+def find_pairs(text: str, ps: int, pe: int) -> tuple[list[Candidate], list[int]]:
+    """Quotation-mark pairs within one paragraph, nested ones too (flagged), and the offsets of closing
+    marks that close nothing here (a quotation opened in an earlier paragraph may end at one). A mark left
+    open runs to the paragraph's end (source "open")."""
+    out: list[Candidate] = []
+    strays: list[int] = []
+    stack: list[tuple[int, str]] = []  # (offset, expected closer)
+    for i in range(ps, pe):
+        ch = text[i]
+        if ch == '"':
+            role = _straight_role(text, i, ps, pe)
+            if stack and stack[-1][1] in ('"', "”") and role != "o":
+                o, _ = stack.pop()
+                out.append(_cand(text, o, i, "marks", bool(stack)))
+            elif role == "c" or (role == "?" and not stack and not text[i + 1:pe].strip(" .,;:!?…")):
+                strays.append(i)  # closes a quotation opened in an earlier paragraph, if any
+            else:
+                stack.append((i, '"'))
+        elif ch in OPENERS:
+            if ch == "‘" and i > ps and text[i - 1].isalnum():
+                continue
+            stack.append((i, OPENERS[ch]))
+        elif ch in CLOSERS:
+            if ch == "’" and i + 1 < pe and text[i + 1].isalnum():
+                continue  # an apostrophe inside a word (O’Neil)
+            # Close the innermost opener this mark can close (“…" and "…” are mixed in news).
+            for k in range(len(stack) - 1, -1, -1):
+                o, want = stack[k]
+                if want == ch or (ch == "”" and want == '"'):
+                    del stack[k:]
+                    out.append(_cand(text, o, i, "marks", k > 0))
+                    break
+            else:
+                if ch != "’":
+                    strays.append(i)
+    if stack:
+        o, _ = stack[0]
+        out.append(_cand(text, o, -1, "open", False, pe))
+    return [c for c in out if c.end > c.start], strays
 
 
-def _first_actor(entities: SpanIndex, s: int, e: int) -> Speaker | None:
-    for sp in entities.within(s, e):
-        if sp.label in ("PER", "ORG"):
-            return Speaker(sp.text, sp.start, sp.end)
-    return None
+def _cand(text: str, o: int, c: int, source: str, nested: bool, pe: int | None = None) -> Candidate:
+    end = c if c >= 0 else (pe if pe is not None else o + 1)
+    s, e = _trim(text, o + 1, end)
+    return Candidate(s, e, o, c, source, nested)
 
 
-def _last_person(entities: SpanIndex, before: int) -> Speaker | None:
-    best = entities.last_before(before, "PER")
-    return Speaker(best.text, best.start, best.end) if isinstance(best, Span) else None
-
-
-def _speaker_after(text: str, entities: SpanIndex, pos: int) -> Speaker | None:
-    """ "…", ông X nói / "…", X cho biết: a name (with its verb) right after the closing mark."""
-    window_end = min(len(text), pos + 80)
-    m = re.match(r"[ \t]*[,–—-]?[ \t]*", text[pos:window_end])  # same sentence: a comma or dash at most
-    at = pos + (m.end() if m else 0)
-    tm = _TITLE_PHRASE.match(text, at, window_end)
-    ent_start = strip_titles(text, at, window_end)[0] if tm else at
-    for sp in entities.starting_at(ent_start):
-        if sp.label in ("PER", "ORG"):
-            rest = text[sp.end:window_end]
-            if _VERB_RE.match(rest.lstrip()) or re.match(r"\s*\(", rest):
-                return Speaker(sp.text, sp.start, sp.end)
-    if tm and _VERB_RE.match(text[tm.end():window_end].lstrip()):
-        return Speaker(tm.group(0), tm.start(), tm.end())
-    return None
-
-
-_ATTRIBUTION = re.compile(r"[ \t]*[,–—-]?[ \t]*(?:[\w\-]+[ \t]+){0,5}?(?:%s)(?!\w)" % "|".join(
-    re.escape(v) for v in sorted(SPEECH_VERBS, key=len, reverse=True)))
-
-
-def _attribution_after(text: str, pos: int, para_end: int) -> bool:
-    """A speech verb follows the closing mark within a few words, on the same line ("…", ông Putin nói)."""
-    return _ATTRIBUTION.match(text, pos, min(para_end, pos + 60)) is not None
-
-
-def _speech_before(text: str, sent_start: int, pos: int) -> int | None:
-    """Where the speech verb (or "rằng", or a colon) that introduces a quotation opening at ``pos``
-    starts, in the same sentence and within about twelve words; None if there is none."""
-    lo = max(sent_start, pos - LOOKBACK)
-    colon = re.search(r":\s*$", text[lo:pos])
-    if colon:
-        at = lo + colon.start()
-        verb = None
-        for v in _VERB_RE.finditer(text, lo, at):
-            verb = v
-        return verb.start() if verb is not None and not text[verb.end():at].strip() else at
-    best: re.Match[str] | None = None
-    for m in _VERB_RE.finditer(text, lo, pos):
-        best = m
-    for m in _RANG.finditer(text, lo, pos):
-        if best is None or m.start() > best.start():
-            best = m
-    if best is None or len(text[best.end():pos].split()) > 12:
-        return None
-    if best.group(0).lstrip().startswith("rằng"):
-        return _verb_before_rang(text, sent_start, best.start())
-    return best.start()
-
-
-def _verb_before_rang(text: str, ss: int, rang: int) -> int:
-    """Where the speech verb governing "rằng" at ``rang`` starts ("nói với Newsweek rằng" → "nói"), or
-    ``rang`` itself if no speech verb stands within five words before it."""
-    verb = None
-    for v in _VERB_RE.finditer(text, max(ss, rang - LOOKBACK), rang):
-        verb = v
-    if verb is not None and len(text[verb.end():rang].split()) <= 5:
-        return verb.start()
-    return rang
-
-
-def _full_names(ents: Sequence[Span]) -> dict[str, Span]:
-    """Each proper word-suffix of a person's name → the first entity with that full name."""
-    out: dict[str, Span] = {}
-    for sp in ents:
-        if sp.label == "PER":
-            words = sp.text.split()
-            for k in range(1, len(words)):
-                out.setdefault(" ".join(words[k:]), sp)
+def _colon_candidates(text: str, ps: int, pe: int, pairs: Sequence[Candidate]) -> list[Candidate]:
+    """ "Ông Hùng cho biết: Chúng tôi sẽ…": the words after a colon, to the end of the paragraph, when no
+    quotation mark opens right after it."""
+    out = []
+    for m in re.finditer(r":\s*", text[ps:pe]):
+        at = ps + m.start()
+        start = ps + m.end()
+        if start >= pe or text[start] in "\"“«‘":
+            continue
+        if any(p.open < at < (p.close if p.close >= 0 else pe) for p in pairs):
+            continue
+        end = pe
+        for p in pairs:
+            if p.open > start and not p.nested:
+                end = min(end, p.open)
+        s, e = _trim(text, start, end)
+        if e - s >= 8:
+            out.append(Candidate(s, e, at, -1, "colon"))
     return out
 
 
-def _canonical(speaker: Speaker | None, full: dict[str, Span]) -> Speaker | None:
-    """A short mention ("Việt", "Rudd") resolved to the article's full name for that person
-    ("Võ Trọng Việt", "Amber Rudd"): the first longer person entity ending with the same name."""
-    if speaker is None:
-        return None
-    sp = full.get(speaker.text)
-    return Speaker(sp.text, sp.start, sp.end) if sp is not None else speaker
+def candidates(text: str, ps: int, pe: int) -> list[Candidate]:
+    """The candidates of one paragraph."""
+    pairs, _ = find_pairs(text, ps, pe)
+    return sorted(pairs + _colon_candidates(text, ps, pe, pairs), key=lambda c: (c.start, -c.end))
+
+
+THRESHOLD = 0.4  # speech when the classifier says so at least this surely
+MAX_RUN_ON = 8  # paragraphs a quotation may run on after the one it opens in
+
+
+def document_candidates(text: str, entities: Sequence[Span]) -> list[tuple[_Context, Candidate, bool]]:
+    """Every candidate of the text with its context and whether it is in the first paragraph (the title).
+
+    A quotation opened and not closed in its paragraph may close in one of the next few, at a closing mark
+    that closes nothing there: that run-on quotation is a candidate too, beside the open one."""
+    ctxs = paragraph_contexts(text, entities)
+    found = [find_pairs(text, c.ps, c.pe) for c in ctxs]
+    out: list[tuple[_Context, Candidate, bool]] = []
+    for k, ctx in enumerate(ctxs):
+        pairs, _ = found[k]
+        for c in sorted(pairs + _colon_candidates(text, ctx.ps, ctx.pe, pairs), key=lambda c: (c.start, -c.end)):
+            if c.source == "open":
+                run = _run_on(text, ctxs, found, k, c)
+                if run is not None:
+                    out.append(run)
+            out.append((ctx, c, k == 0))
+    return out
+
+
+def _run_on(text: str, ctxs: Sequence[_Context], found: Sequence[tuple[list[Candidate], list[int]]], k: int,
+            c: Candidate) -> tuple[_Context, Candidate, bool] | None:
+    """A quotation opened in paragraph k that closes at a stray closing mark a few paragraphs on. The
+    paragraphs between may reopen the quotation at their start (a newspaper convention) or hold no mark."""
+    for j in range(k + 1, min(len(ctxs), k + 1 + MAX_RUN_ON)):
+        pairs, strays = found[j]
+        opens = [p.open for p in pairs if p.source == "open"]
+        continued = bool(opens) and opens[0] == ctxs[j].ps
+        first_open = next((o for o in opens if o != ctxs[j].ps), None)
+        close = next((x for x in strays if first_open is None or x < first_open), None)
+        if close is not None:
+            s, e = _trim(text, c.open + 1, close)
+            merged = _Context(text, ctxs[k].ps, ctxs[j].pe,
+                              [x for ctx in ctxs[k:j + 1] for x in ctx.sents], ctxs[k].ents)
+            return merged, Candidate(s, e, c.open, close, "runon"), k == 0
+        if first_open is not None or (opens and not continued) or any(p.source == "marks" for p in pairs):
+            return None
+    return None
+
+
+# --- speech or term -------------------------------------------------------------------------------
+
+def _bucket(n: int, edges: Sequence[int]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _words_before(text: str, pos: int, lo: int, k: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[max(lo, pos - 80):pos])][-k:]
+
+
+def _words_after(text: str, pos: int, hi: int, k: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[pos:min(hi, pos + 80)])][:k]
+
+
+@dataclass
+class _Context:
+    text: str
+    ps: int
+    pe: int
+    sents: list[tuple[int, int]]
+    ents: SpanIndex
+
+
+def _sentence_at(ctx: _Context, pos: int) -> tuple[int, int]:
+    starts = [s for s, _ in ctx.sents]
+    i = bisect.bisect_right(starts, pos) - 1
+    if i >= 0 and ctx.sents[i][0] <= pos < ctx.sents[i][1]:
+        return ctx.sents[i]
+    return (ctx.ps, ctx.pe)
+
+
+def quote_features(ctx: _Context, c: Candidate, title_para: bool) -> list[str]:
+    text = ctx.text
+    body = text[c.start:c.end]
+    words = body.split()
+    n = len(words)
+    nb = _bucket(n, (1, 2, 3, 5, 9, 15, 25))
+    at = c.open if c.open >= 0 else c.start
+    f = [f"src={c.source}", f"n={nb}", f"nested={c.nested}"]
+    if c.open >= 0 and c.source != "colon":
+        f.append(f"mark={text[c.open]}")
+    inner_end = c.close if c.close >= 0 else c.end
+    last = text[c.end:inner_end].strip()[:1] if inner_end > c.end else ""
+    f.append(f"endp={last or 'none'}")
+    f.append(f"sents={_bucket(len(_SENT_END.findall(body)), (0, 1, 2))}")
+    f.append(f"first={words[0].lower() if words else ''}")
+    f.append(f"firstshape={'A' if body[:1].isupper() else 'a' if body[:1].isalpha() else '9'}")
+    caps = sum(1 for w in words if w[:1].isupper())
+    f.append(f"caps={_bucket(round(4 * caps / n) if n else 0, (0, 1, 2, 3, 4))}")
+    fp = bool(_FIRST_PERSON.search(body))
+    f.append(f"fp={fp}")
+    f.append(f"fp_n={fp}_{nb}")
+    f.append(f"verbin={bool(VERB_RE.search(body))}")
+    ss, _ = _sentence_at(ctx, at)
+    lead = text[ss:at].strip()
+    f.append(f"lead={_bucket(len(lead.split()), (0, 2, 5, 10))}")
+    f.append(f"leadend={lead[-1:] or 'none'}")
+    before = _words_before(text, at, ctx.ps, 3)
+    for k, w in enumerate(reversed(before)):
+        f.append(f"b{k}={w}")
+    if len(before) >= 2:
+        f.append(f"b10={before[-2]}_{before[-1]}")
+    vb = None
+    for m in VERB_RE.finditer(text, ss, at):
+        vb = m
+    if vb is not None:
+        gap = _bucket(len(text[vb.end():at].split()), (0, 1, 3, 6, 12))
+        f.append(f"verbbefore={gap}")
+        f.append(f"verbbefore_n={gap}_{nb}")
+        f.append(f"verb={vb.group(1).lower()}")
+    if re.search(r"(?<!\w)rằng(?!\w)", text[ss:at]):
+        f.append("rang")
+        f.append(f"rang_n={nb}")
+    if c.source == "colon":
+        lead_ents = [sp for sp in ctx.ents.within(ss, at) if sp.label in ("PER", "ORG")]
+        f.append(f"colon_ent={bool(lead_ents)}")
+        if lead_ents and not text[lead_ents[-1].end:at].strip(" :"):
+            f.append("colon_right_after_ent")
+        para_end = text[ctx.pe - 1]
+        f.append(f"para_final={para_end if para_end in '.!?…' else 'none'}")
+    after_at = (c.close + 1) if c.close >= 0 else c.end
+    tail = text[after_at:min(ctx.pe, after_at + 100)]
+    f.append(f"next={tail.lstrip(' ')[:1] or 'eol'}")
+    after = _words_after(text, after_at, ctx.pe, 6)
+    for k, w in enumerate(after[:2]):
+        f.append(f"a{k}={w}")
+    va = VERB_RE.search(" ".join(after))
+    if va:
+        f.append("verbafter")
+        f.append(f"verbafter_at={_bucket(len(' '.join(after)[:va.start()].split()), (0, 1, 2, 4))}")
+        f.append(f"verbafter_n={nb}")
+    if any(sp.label == "PER" for sp in ctx.ents.within(after_at, min(ctx.pe, after_at + 40))):
+        f.append("perafter")
+    if c.source != "colon" and not lead and tail.strip()[:1] in ("", ".", "!", "?"):
+        f.append("wholesent")
+        f.append(f"wholesent_n={nb}")
+    if title_para:
+        f.append("title")
+    if c.start - ctx.ps < 3:
+        f.append("parastart")
+    return f
+
+
+# --- putting it together ---------------------------------------------------------------------------
+
+WINDOW_BEFORE = 700
+WINDOW_AFTER = 250
+
+
+def paragraph_contexts(text: str, entities: Sequence[Span]) -> list[_Context]:
+    idx = SpanIndex(entities)
+    return [_Context(text, ps, pe, list(sentences(text, ps, pe, max_len=10**9)), idx)
+            for ps, pe in paragraphs(text)]
+
+
+def quote_span(c: Candidate) -> S.QuoteSpan:
+    return S.QuoteSpan(c.start, c.end, c.open if c.source != "colon" else -1, c.close)
+
+
+def speaker_pool(text: str, entities: Sequence[Span], c: Candidate, quoted: Sequence[tuple[int, int]] = ()
+                 ) -> tuple[S.QuoteSpan, list[S.Mention]]:
+    qs = quote_span(c)
+    lo = max(0, qs.before - WINDOW_BEFORE)
+    hi = min(len(text), qs.after + WINDOW_AFTER)
+    return qs, S.mentions(text, entities, qs, lo, hi, quoted)
+
+
+def resolve(text: str, m: S.Mention, entities: Sequence[Span], full: dict[str, Span],
+            pool: Sequence[S.Mention] = ()) -> Speaker:
+    """The speaker a mention names: a person's fullest name in the article; inside a phrase ("vị lãnh đạo
+    UBND phường X", "HLV Park Hang-seo") the person or organisation it holds; for a pronoun ("anh nói: …")
+    the last person named before it; else the phrase."""
+    if m.kind == "PRON":
+        named = next((x for x in reversed(pool) if x.kind in ("PER", "NAME") and x.end <= m.start), None)
+        if named is not None:
+            m = named
+    if m.kind in ("PER", "NAME"):
+        name = m.text_of(text)
+        sp = full.get(name)
+        return Speaker(sp.text, sp.start, sp.end) if sp is not None else Speaker(name, m.start, m.end)
+    if m.kind in ("TITLE", "SUBJ", "ATTR"):
+        inner = [sp for sp in entities if m.start <= sp.start and sp.end <= m.end and sp.label in ("PER", "ORG")]
+        if inner:
+            best = next((sp for sp in inner if sp.label == "PER"), inner[0])
+            return resolve(text, S.Mention(best.start, best.end, best.label), entities, full)
+    return Speaker(m.text_of(text), m.start, m.end)
 
 
 def find_quotes(text: str, entities: Sequence[Span]) -> list[Quote]:
-    """All quotes of the text, with speakers."""
-    idx = SpanIndex(entities)
-    full = _full_names(entities)
+    """Every quotation of the text (direct and term, then indirect), with speakers for direct ones."""
+    from docbao.analysis.indirect import indirect_quotes
+
+    quote_model = models.quote_classifier()
+    speaker_model = models.speaker_ranker()
+    full = S.full_names(entities)
+    counts: dict[str, int] = {}
+    for sp in entities:
+        counts[sp.text.lower()] = counts.get(sp.text.lower(), 0) + 1
+    cands = document_candidates(text, entities)
+    quoted = sorted({(c.start, c.end) for _, c, _ in cands if c.source != "colon"})
     out: list[Quote] = []
-    for ps, pe in paragraphs(text):
-        if not (any(ch in text[ps:pe] for ch in ":“\"«‘") or _VERB_RE.search(text, ps, pe)
-                or _RANG.search(text, ps, pe) or _THEO.search(text, ps, pe)):
-            continue  # no quotation mark, colon, speech verb or "Theo …,": nothing to find
-        out.extend(_paragraph_quotes(text, idx, ps, pe))
-    return [Quote(q.start, q.end, q.text, q.kind, _canonical(q.speaker, full)) for q in out]
-
-
-def _paragraph_quotes(text: str, ents: SpanIndex, ps: int, pe: int) -> list[Quote]:
-    sents = list(sentences(text, ps, pe, max_len=10**9))
-    pairs = find_pairs(text, ps, pe)
-    quotes: list[Quote] = []
-    prev_direct_sentence: tuple[int, int] | None = None
-    prev_speaker: Speaker | None = None
-    for pr in pairs:
-        ss, se = _sentence_of(sents, pr.open)
-        before = _speech_before(text, ss, pr.open)
-        after = _attribution_after(text, pr.close + 1, pe)
-        n_words = len(text[pr.start:pr.end].split())
-        same_sentence = prev_direct_sentence == (ss, se)
-        # A quotation that is a sentence of its own (“…”. in a paragraph about someone) is speech.
-        lead = text[ss:pr.open].strip()
-        own_sentence = n_words >= 5 and (not lead or lead[-1] in ".!?…")
-        direct = bool(before is not None or after or same_sentence or own_sentence or
-                      (n_words >= 8 and re.search(r"[.!?…]", text[pr.start:pr.end])))
-        kind = "direct" if direct else "term"
+    prev: str | None = None
+    taken_until = -1
+    for ctx, c, first in cands:
+        if c.start < taken_until:
+            continue  # inside a direct quote already taken (a nested quote, a colon inside, a run-on's part)
+        p = quote_model.prob(quote_features(ctx, c, first)) if quote_model else _fallback(ctx, c)
+        if c.source in ("colon", "runon") and p < THRESHOLD:
+            continue  # a colon that does not introduce speech is not a term; a run-on's own part stands for it
+        kind = "direct" if p >= THRESHOLD else "term"
         speaker = None
-        if direct:
-            prev_direct_sentence = (ss, se)
-            speaker = _speaker_after(text, ents, pr.close + 1)
-            if speaker is None and before is not None:
-                speaker = (_mention_before(text, ents, ss, before) or _first_actor(ents, ss, before))
-            if speaker is None and same_sentence:
-                speaker = prev_speaker
-            if speaker is None:
-                speaker = _first_actor(ents, ss, pr.open) or _last_person(ents, pr.open)
-            if speaker is not None and speaker.text.lower() in _PRONOUNS:
-                speaker = _last_person(ents, pr.open) or speaker
-            prev_speaker = speaker
-        quotes.append(Quote(pr.start, pr.end, text[pr.start:pr.end], kind, speaker))
-    quotes.extend(_indirect(text, ents, sents, pairs))
-    return sorted(quotes, key=lambda q: q.start)
+        if kind == "direct":
+            taken_until = c.end
+            qs, pool = speaker_pool(text, entities, c, quoted)
+            if pool and speaker_model is not None:
+                att = S.attribution(text, qs, pool)
+                scored = [(speaker_model.score(S.speaker_features(text, qs, m, pool, att, prev, counts, quoted)), m)
+                          for m in pool]
+                best = max(scored, key=lambda x: x[0])[1]
+                speaker = resolve(text, best, entities, full, pool)
+                prev = speaker.text
+        out.append(Quote(c.start, c.end, text[c.start:c.end], kind, speaker))
+    out.extend(indirect_quotes(text, entities, [(q.start, q.end) for q in out]))
+    return sorted(out, key=lambda q: (q.start, q.end))
 
 
-def _inside_pairs(pairs: Sequence[_Pair], opens: Sequence[int], pos: int) -> bool:
-    i = bisect.bisect_right(opens, pos) - 1
-    return i >= 0 and pairs[i].open <= pos <= pairs[i].close
-
-
-def _pair_opens_within(opens: Sequence[int], a: int, b: int) -> bool:
-    i = bisect.bisect_left(opens, a)
-    return i < len(opens) and opens[i] < b
-
-
-def _indirect(text: str, ents: SpanIndex, sents: Sequence[tuple[int, int]], pairs: Sequence[_Pair]
-              ) -> list[Quote]:
-    out: list[Quote] = []
-    opens = [p.open for p in pairs]
-    for ss, se in sents:
-        triggers: list[tuple[int, int, int]] = []  # (verb start, content start, kind of trigger)
-        for m in _VERB_RE.finditer(text, ss, se):
-            verb = m.group(1)
-            after = _SKIP_AFTER_VERB.match(text, m.end(), se)
-            cstart = after.end() if after else m.end()
-            skipped = text[m.end():cstart]
-            has_rang = "rằng" in skipped
-            colon = re.match(r"\s*:\s*", text[m.end():se])
-            if colon:
-                cstart = m.end() + colon.end()
-            elif verb in WEAK_VERBS and not has_rang and "," not in skipped:
-                continue
-            if not colon and _NOT_CONTENT.match(text, cstart):
-                continue
-            triggers.append((m.start(), cstart, 0))
-        for m in _RANG.finditer(text, ss, se):
-            triggers.append((_verb_before_rang(text, ss, m.start()), m.end(), 1))
-        for m in _THEO.finditer(text, ss, se):
-            triggers.append((m.start(), m.end(), 2))
-        # "Chủ tịch Nguyễn Đức Chung: Xem xét đình chỉ…" (a headline or lead naming its speaker)
-        lead = re.match(r"([^:“”\"«»\n]{2,80}?)\s*:\s*", text[ss:se])
-        if lead and _mention_before(text, ents, ss, ss + lead.end(1)) is not None:
-            triggers.append((ss + lead.end(1), ss + lead.end(), 3))
-        triggers.sort()
-        covered_until = -1
-        for vpos, cstart, how in triggers:
-            if cstart <= covered_until or vpos < covered_until or _inside_pairs(pairs, opens, vpos):
-                continue
-            if cstart >= se or text[cstart] in OPEN_CLOSE:
-                continue
-            cend = se
-            co = _COORD_SPEECH.search(text, cstart, se)
-            if co:
-                cend = co.start()
-            if _pair_opens_within(opens, cstart, cend):
-                continue  # the speech is (partly) quoted: the direct quote stands for it
-            s, e = _trim_end(text, cstart, cend)
-            if len(text[s:e].split()) < 3:
-                continue
-            if how == 2:
-                who = _theo_speaker(text, ents, vpos, cstart)
-                if who is None:
-                    continue
-                speaker: Speaker | None = who
-            else:
-                speaker = _mention_before(text, ents, ss, vpos)
-                if speaker is None or speaker.text.lower() in _PRONOUNS:
-                    speaker = _first_actor(ents, ss, vpos) or _last_person(ents, vpos)
-            out.append(Quote(s, e, text[s:e], "indirect", speaker))
-            covered_until = e
-    return out
-
-
-def _theo_speaker(text: str, ents: SpanIndex, vpos: int, cstart: int) -> Speaker | None:
-    """ "Theo ông X, …" / "Theo Bộ Y tế, …": the phrase must name a person or an organisation."""
-    m = _THEO.match(text, vpos)
-    if not m:
-        return None
-    ps, pe = m.start(1), m.end(1)
-    name_start = strip_titles(text, ps, pe)[0]
-    for sp in ents.starting_at(name_start):
-        if sp.end == pe and sp.label in ("PER", "ORG"):
-            return Speaker(sp.text, sp.start, sp.end)
-    tm = _TITLE_PHRASE.match(text, ps, pe)
-    if tm and tm.end() == pe:
-        return Speaker(tm.group(0), tm.start(), tm.end())
-    return None
+def _fallback(ctx: _Context, c: Candidate) -> float:
+    """Without a trained model: speech when a speech verb or a colon stands before, or a sentence."""
+    f = set(quote_features(ctx, c, False))
+    cue = any(x.startswith(("verbbefore=", "verbafter")) for x in f) or "leadend=:" in f or "wholesent" in f
+    return 1.0 if cue and c.source != "colon" else 0.0

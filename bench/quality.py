@@ -1,134 +1,190 @@
-"""Entity and quote quality on the gold, raw CRF beside docbao, in one run.
+"""Entity and quote quality, the learned analyzer beside the old ones, in one run.
 
-    python bench/quality.py [--errors]
+    python bench/quality.py [--errors] [--set NAME]
 
-Gold: the seed article (../shared/eval), the team's own labels (tests/gold/vn_news, over the shared
-corpus) and a held-out set labelled after the rules were written (tests/gold/heldout).
-Entities: exact span and label, P/R/F1 per label. Quotes: P/R and speaker accuracy. Then the leverage
-of corrections: on half of the team's articles, one correction per distinct wrong surface form; F1 on
-the other half before and after.
+Gold sets (each skipped, with a note, when its texts are absent):
+- ``unc-test``: our test split of the labelled UNC articles (labels/unc, split "test"): never used to train
+  or to choose a feature; 40 of them were labelled twice, and the labellers' agreement is printed;
+- ``team``: the team's gold over the shared vn_news corpus (tests/gold/vn_news), written with the rules;
+- ``heldout``: 6 more vn_news articles labelled after the rules were written (tests/gold/heldout);
+- ``seed``: the seed article (../shared/eval).
+
+Columns: underthesea's own CRF (raw), the rule pipeline docbao shipped before the learned models (its
+predictions are stored in bench/baseline/rules-0.1.jsonl, made by that version on these texts), and the
+learned analyzer. Entities: exact span and label. Quotes: direct quotes only (spans compared with their
+ends trimmed of punctuation), speaker accuracy over the quotes found.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections import Counter
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from docbao.analysis.entities import crf_entities  # noqa: E402
+from raw_crf import raw_entities  # noqa: E402
+
 from docbao.analysis.evaluate import (  # noqa: E402
+    PRF,
     EntityScores,
-    GoldDoc,
     QuoteScores,
     load_corpus_gold,
     load_seed_gold,
     score_entities,
     score_quotes,
 )
-from docbao.analysis.lexicon import Lexicon, LexiconEntry  # noqa: E402
 from docbao.analysis.pipeline import analyze  # noqa: E402
-from docbao.analysis.spans import LABELS  # noqa: E402
-from docbao.analysis.text import read_text_file  # noqa: E402
+from docbao.analysis.spans import LABELS, Quote, Span  # noqa: E402
+from docbao.analysis.text import read_text_file, text_sha256  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+BASELINE = Path(__file__).resolve().parent / "baseline" / "rules-0.1.jsonl"
 
 
-def table(name: str, raw: EntityScores, ours: EntityScores) -> None:
-    print(f"\n{name}: entities, exact span and label")
-    print(f"  {'label':<6} {'gold':>5} | {'raw P':>6} {'raw R':>6} {'raw F1':>6} | {'P':>6} {'R':>6} {'F1':>6}")
+def baseline() -> dict[str, dict]:  # type: ignore[type-arg]
+    out = {}
+    if BASELINE.exists():
+        for line in BASELINE.read_text(encoding="utf-8").splitlines():
+            rec = json.loads(line)
+            out[rec["text_sha256"]] = rec
+    return out
+
+
+class Doc:
+    def __init__(self, name: str, text: str, entities: list, quotes: list | None) -> None:  # type: ignore[type-arg]
+        self.name, self.text, self.entities, self.quotes = name, text, entities, quotes
+
+
+def gold_sets(only: str | None) -> list[tuple[str, list[Doc], str]]:
+    sets: list[tuple[str, list[Doc], str]] = []
+    try:
+        from docbao.analysis.train import data
+
+        unc = [Doc(d.doc_id, d.text, d.entities, d.quotes) for d in data.load("test")]
+        sets.append(("unc-test", unc, f"UNC test split ({len(unc)} articles, never trained or tuned on)"))
+    except OSError as exc:
+        print(f"(UNC test split skipped: {exc})")
+    corpus = SHARED / "corpus" / "vn_news"
+    for key, folder, what in (("team", "vn_news", "team gold (vn_news; the old rules were written on it)"),
+                              ("heldout", "heldout", "held-out vn_news gold (labelled after the rules)")):
+        docs = load_corpus_gold(ROOT / "tests" / "gold" / folder, corpus)
+        if docs and all(d.path.exists() for d in docs):
+            ds = []
+            for d in docs:
+                text, _ = read_text_file(d.path)
+                quotes = [q for q in d.quotes if q["kind"] == "direct"] if d.quotes is not None else None
+                ds.append(Doc(d.name, text, d.entities, quotes))
+            sets.append((key, ds, f"{what}, {len(ds)} articles"))
+        else:
+            print(f"({key} skipped: the shared vn_news corpus is absent)")
+    if (SHARED / "eval").exists():
+        sg = load_seed_gold(SHARED / "eval", ROOT / "seeds" / "putin-lukashenko-minsk.txt")
+        text, _ = read_text_file(sg.path)
+        sets.append(("seed", [Doc("seed", text, sg.entities, [q for q in sg.quotes or [] if q["kind"] == "direct"])],
+                     "seed article"))
+    return [s for s in sets if only in (None, s[0])]
+
+
+def table(raw: EntityScores, old: EntityScores | None, new: EntityScores) -> None:
+    print(f"  {'label':<6} {'gold':>5} | {'raw CRF P/R/F1':>18} | {'rules 0.1 P/R/F1':>18} | {'learned P/R/F1':>18}")
+
+    def cell(s: PRF) -> str:
+        return f"{100 * s.precision:5.1f} {100 * s.recall:5.1f} {100 * s.f1:5.1f}"
+
     for lab in (*LABELS, "all"):
-        r = raw.micro if lab == "all" else raw.by_label[lab]
-        o = ours.micro if lab == "all" else ours.by_label[lab]
-        print(f"  {lab:<6} {o.tp + o.fn:>5} | {100 * r.precision:6.1f} {100 * r.recall:6.1f} {100 * r.f1:6.1f} | "
-              f"{100 * o.precision:6.1f} {100 * o.recall:6.1f} {100 * o.f1:6.1f}")
+        pick = (lambda sc: sc.micro) if lab == "all" else (lambda sc, lab=lab: sc.by_label[lab])
+        n = pick(new)
+        o = cell(pick(old)) if old is not None else f"{'-':>17}"
+        print(f"  {lab:<6} {n.tp + n.fn:>5} | {cell(pick(raw)):>18} | {o:>18} | {cell(n):>18}")
 
 
-def evaluate(docs: list[GoldDoc], errors: bool, lexicon: Lexicon | None = None
-             ) -> tuple[EntityScores, EntityScores, QuoteScores]:
-    raw, ours, quotes = EntityScores(), EntityScores(), QuoteScores()
-    for d in docs:
-        text, _ = read_text_file(d.path)
-        result = analyze(text, lexicon)
-        raw += score_entities(crf_entities(text), d.entities)
-        s = score_entities(result.entities, d.entities)
-        ours += s
-        if d.quotes is not None:
-            quotes += score_quotes(text, result.quotes, d.quotes)
-        if errors:
-            gold = {(g["start"], g["end"], g["label"]) for g in d.entities}
-            pred = {(e.start, e.end, e.label) for e in result.entities}
-            for s0, e0, lab in sorted(pred - gold):
-                print(f"  {d.name} FP {lab:<4} {text[s0:e0]!r} ctx={text[max(0, s0 - 25):e0 + 15]!r}")
-            for s0, e0, lab in sorted(gold - pred):
-                print(f"  {d.name} FN {lab:<4} {text[s0:e0]!r} ctx={text[max(0, s0 - 25):e0 + 15]!r}")
-    return raw, ours, quotes
+def quotes_line(name: str, q: QuoteScores) -> str:
+    p = q.prf
+    return (f"{name}: P {100 * p.precision:5.1f} R {100 * p.recall:5.1f} F1 {100 * p.f1:5.1f} "
+            f"({p.tp} of {p.tp + p.fn} found, {p.fp} extra); speakers {q.speaker_right}/{q.speaker_total} = "
+            f"{100 * q.speaker_accuracy:.1f}%")
 
 
-def corrections_from(docs: list[GoldDoc]) -> Lexicon:
-    """One correction per distinct wrong surface form, as a user would make them reading these articles."""
-    entries: dict[str, LexiconEntry] = {}
-    gold_label_of: dict[str, Counter[str]] = {}
-    for d in docs:
-        text, _ = read_text_file(d.path)
-        for g in d.entities:
-            gold_label_of.setdefault(g["text"], Counter())[g["label"]] += 1
-    for d in docs:
-        text, _ = read_text_file(d.path)
-        result = analyze(text)
-        gold = {(g["start"], g["end"]): g["label"] for g in d.entities}
-        for e in result.entities:
-            if gold.get((e.start, e.end)) == e.label or e.text in entries:
-                continue
-            labels = gold_label_of.get(e.text)
-            entries[e.text] = LexiconEntry(e.text, labels.most_common(1)[0][0] if labels else None)
-        pred = {(e.start, e.end) for e in result.entities}
-        for (s, e), lab in gold.items():
-            surface = text[s:e]
-            if (s, e) not in pred and surface not in entries:
-                entries[surface] = LexiconEntry(surface, lab)
-    return Lexicon(tuple(entries.values()))
+def agreement() -> None:
+    """Entity and quote agreement between the two labellings of the doubly labelled articles."""
+    from docbao.analysis.train.data import LABELS_DIR
+
+    second = LABELS_DIR.parent / "agreement" / "second"
+    if not second.exists():
+        return
+    ent, q = EntityScores(), PRF()
+    spk = [0, 0]
+    n = 0
+    for f in sorted(second.glob("*.json")):
+        b = json.loads(f.read_text(encoding="utf-8"))
+        a = json.loads((second.parent / "first" / f.name).read_text(encoding="utf-8"))  # before adjudication
+        n += 1
+        ent += score_entities(b["entities"], a["entities"])
+        qa = {(x["start"], x["end"]): x for x in a["quotes"]}
+        qb = {(x["start"], x["end"]): x for x in b["quotes"]}
+        both = set(qa) & set(qb)
+        q += PRF(len(both), len(set(qb) - both), len(set(qa) - both))
+        for k in both:
+            from docbao.analysis.evaluate import speaker_matches
+
+            spk[1] += 1
+            spk[0] += speaker_matches(qb[k]["speaker"], qa[k]) or speaker_matches(qa[k]["speaker"], qb[k])
+    print(f"\nlabellers' agreement on {n} articles labelled twice, independently (first labelling as reference):")
+    print(f"  entities F1 {100 * ent.micro.f1:.1f} (" + ", ".join(
+        f"{lab} {100 * ent.by_label[lab].f1:.1f}" for lab in LABELS) + f"); direct quotes F1 {100 * q.f1:.1f}; "
+        f"same speaker on {spk[0]} of {spk[1]} quotes both found")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--errors", action="store_true", help="list every false positive and false negative")
+    ap.add_argument("--errors", action="store_true", help="list the learned analyzer's errors")
+    ap.add_argument("--set", choices=("unc-test", "team", "heldout", "seed"), help="one gold set only")
     args = ap.parse_args()
-
-    seed = [load_seed_gold(SHARED / "eval", ROOT / "seeds" / "putin-lukashenko-minsk.txt")]
-    team = load_corpus_gold(ROOT / "tests" / "gold" / "vn_news", SHARED / "corpus" / "vn_news")
-    sets = [("seed gold (1 article)", seed)]
-    heldout = load_corpus_gold(ROOT / "tests" / "gold" / "heldout", SHARED / "corpus" / "vn_news")
-    if team and all(d.path.exists() for d in team):
-        sets.append((f"team gold ({len(team)} articles; the rules were developed looking at these)", team))
-    if heldout and all(d.path.exists() for d in heldout):
-        sets.append((f"held-out gold ({len(heldout)} articles labelled after the rules were written)", heldout))
-    for name, docs in sets:
-        raw, ours, quotes = evaluate(docs, args.errors)
-        table(name, raw, ours)
-        q = quotes.prf
-        print(f"  quotes: P {100 * q.precision:.1f} R {100 * q.recall:.1f} ({q.tp}/{q.tp + q.fn} gold found, "
-              f"{q.fp} extra); speakers {quotes.speaker_right}/{quotes.speaker_total} = "
-              f"{100 * quotes.speaker_accuracy:.1f}%")
-        if args.errors:
-            for m in quotes.misses:
-                print("   ", m)
-
-    if len(sets) > 1:
-        learn, held = team[0::2], team[1::2]
-        lex = corrections_from(learn)
-        _, before, _ = evaluate(held, False)
-        _, after, _ = evaluate(held, False, lex)
-        _, own_before, _ = evaluate(learn, False)
-        _, own_after, _ = evaluate(learn, False, lex)
-        print(f"\nleverage of corrections: {len(lex.entries)} corrections (one per distinct wrong surface form) "
-              f"made on {len(learn)} articles")
-        print(f"  on the other {len(held)} articles: F1 {100 * before.micro.f1:.1f} -> {100 * after.micro.f1:.1f}")
-        print(f"  on the {len(learn)} corrected articles themselves: F1 {100 * own_before.micro.f1:.1f} -> "
-              f"{100 * own_after.micro.f1:.1f}")
+    t0 = time.perf_counter()
+    base = baseline()
+    for _key, docs, what in gold_sets(args.set):
+        raw, new = EntityScores(), EntityScores()
+        old: EntityScores | None = EntityScores()
+        q_new, q_old = QuoteScores(), QuoteScores()
+        for d in docs:
+            result = analyze(d.text)
+            new += score_entities(result.entities, d.entities)
+            raw += score_entities(raw_entities(d.text), d.entities)
+            b = base.get(text_sha256(d.text))
+            if b is None or old is None:
+                old = None
+            else:
+                old += score_entities([Span.from_dict(e) for e in b["entities"]], d.entities)
+            if d.quotes is not None:
+                direct = [q for q in result.quotes if q.kind == "direct"]
+                s = score_quotes(d.text, direct, d.quotes)
+                q_new += s
+                if b is not None:
+                    q_old += score_quotes(d.text, [Quote.from_dict(x) for x in b["quotes"] if x["kind"] == "direct"],
+                                          d.quotes)
+                if args.errors:
+                    for m in s.misses:
+                        print(f"  {d.name}: {m}")
+            if args.errors:
+                gold = {(g["start"], g["end"], g["label"]) for g in d.entities}
+                pred = {(e.start, e.end, e.label) for e in result.entities}
+                for s0, e0, lab in sorted(pred - gold):
+                    print(f"  {d.name} FP {lab:<4} {d.text[s0:e0]!r}  …{d.text[max(0, s0 - 25):e0 + 15]!r}")
+                for s0, e0, lab in sorted(gold - pred):
+                    print(f"  {d.name} FN {lab:<4} {d.text[s0:e0]!r}  …{d.text[max(0, s0 - 25):e0 + 15]!r}")
+        print(f"\n{what}: entities, exact span and label")
+        table(raw, old, new)
+        print("  direct quotes, " + quotes_line("learned", q_new))
+        if old is not None:
+            print("  direct quotes, " + quotes_line("rules 0.1", q_old))
+    if args.set in (None, "unc-test"):
+        agreement()
+    print(f"\n(whole table in {time.perf_counter() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

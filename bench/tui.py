@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "vn_news"
 COLS, ROWS = 140, 40

@@ -1,9 +1,10 @@
 """The correction loop with the real analyzer: relabel, reject, add (mark a selection), undo, and a correction
 made in one article showing in another.
 
-The analyzer is ``analysis.pipeline.Analyzer(None)`` (underthesea's CRF plus our rules, no disk cache) and one
-test uses a disk cache, to check that a cached analysis is never shown stale after a correction. The articles
-share surface forms: "Hà Nội" (found as LOC), "Nguyễn Văn An" (PER), and "Sao Mai", a company the rules miss.
+The analyzer is ``analysis.pipeline.Analyzer(None)`` (the learned tagger, no disk cache) and one test uses a
+disk cache, to check that a cached analysis is never shown stale after a correction. The articles share
+surface forms: "Hà Nội" (found as LOC), "Nguyễn Văn An" (PER), and "sao mai", a company written in small
+letters that the tagger misses.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import build, open_reader, settle
 
 FACTORY = (
-    "Sao Mai tăng vốn\n"
-    "Sao Mai tăng vốn lên gấp đôi để mở nhà máy ở Hà Nội, ông Nguyễn Văn An cho biết.\n"
+    "sao mai tăng vốn\n"
+    "sao mai tăng vốn lên gấp đôi để mở nhà máy ở Hà Nội, ông Nguyễn Văn An cho biết.\n"
 )
 PLANT = (
     "Nhà máy mới ở Hà Nội\n"
-    "Sao Mai tăng vốn. Ông Nguyễn Văn An nói nhà máy ở Hà Nội sẽ mở cửa.\n"
+    "sao mai tăng vốn. Ông Nguyễn Văn An nói nhà máy ở Hà Nội sẽ mở cửa.\n"
 )
 
 
@@ -95,21 +96,21 @@ async def reopen(pilot: Any, title_part: str) -> ReaderScreen:
 
 
 async def test_the_real_analyzer_sees_what_these_tests_expect(store, real_analyzer, data_dir) -> None:
-    """The premises: "Hà Nội" LOC, "Nguyễn Văn An" PER, "Sao Mai" missed, in both articles."""
+    """The premises: "Hà Nội" LOC, "Nguyễn Văn An" PER, "sao mai" missed, in both articles."""
     app = build(store, real_analyzer, make_articles(), data_dir=data_dir)
     async with app.run_test(size=(120, 30)) as pilot:
-        for title in ("Sao Mai", "Nhà máy"):
+        for title in ("sao mai", "Nhà máy"):
             reader = await open_reader(pilot, title)
             assert set(labels(reader, "Hà Nội")) == {"LOC"}
             assert set(labels(reader, "Nguyễn Văn An")) == {"PER"}
-            assert set(labels(reader, "Sao Mai")) == {""}
+            assert set(labels(reader, "sao mai")) == {""}
             await pilot.press("escape")
 
 
 async def test_relabel_everywhere_shows_in_the_other_article(store, real_analyzer, data_dir) -> None:
     app = build(store, real_analyzer, make_articles(), data_dir=data_dir)
     async with app.run_test(size=(120, 30)) as pilot:
-        reader = await open_reader(pilot, "Sao Mai")
+        reader = await open_reader(pilot, "sao mai")
         reader.go_to(reader.article.text.index("Hà Nội") + 2)  # inside the entity
         await pilot.press("x")
         await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
@@ -144,7 +145,7 @@ async def test_reject_in_this_article_only(store, real_analyzer, data_dir) -> No
         assert not shown_kinds(reader, "Nguyễn Văn An")
         assert set(labels(reader, "Hà Nội")) == {"LOC"}
         # still a person in the other article
-        other = await reopen(pilot, "Sao Mai")
+        other = await reopen(pilot, "sao mai")
         assert labels(other, "Nguyễn Văn An") == ["PER"]
         # and still rejected here when this one is opened again
         again = await reopen(pilot, "Nhà máy")
@@ -154,33 +155,33 @@ async def test_reject_in_this_article_only(store, real_analyzer, data_dir) -> No
 async def test_add_a_selection_as_an_entity_everywhere(store, real_analyzer, data_dir) -> None:
     app = build(store, real_analyzer, make_articles(), data_dir=data_dir)
     async with app.run_test(size=(120, 30)) as pilot:
-        reader = await open_reader(pilot, "Sao Mai")
+        reader = await open_reader(pilot, "sao mai")
         text = reader.article.text
-        start = text.index("Sao Mai", 1)  # the one in the body
+        start = text.index("sao mai", 1)  # the one in the body
         reader.go_to(start)
         await pilot.press("x")  # no entity here and no selection: a hint, no dialog
         await settle(pilot)
         assert app.screen is reader
         assert any("select the words" in n.message for n in app._notifications)
-        await pilot.press(*["shift+right"] * len("Sao Mai"))
-        assert reader.view.selection == (start, start + len("Sao Mai"))
+        await pilot.press(*["shift+right"] * len("sao mai"))
+        assert reader.view.selection == (start, start + len("sao mai"))
         await pilot.press("x")
         await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
-        assert app.screen.surface == "Sao Mai" and app.screen.current is None
+        assert app.screen.surface == "sao mai" and app.screen.current is None
         await correct(pilot, "ORG")
         (c,) = store.corrections()
-        assert (c.surface, c.label, c.scope) == ("Sao Mai", "ORG", "global")
+        assert (c.surface, c.label, c.scope) == ("sao mai", "ORG", "global")
         assert reader.view.selection is None
-        assert labels(reader, "Sao Mai") == ["ORG", "ORG"]  # the title line's too
-        assert shown_kinds(reader, "Sao Mai") == {"ORG"}
+        assert labels(reader, "sao mai") == ["ORG", "ORG"]  # the title line's too
+        assert shown_kinds(reader, "sao mai") == {"ORG"}
         other = await reopen(pilot, "Nhà máy")
-        assert labels(other, "Sao Mai") == ["ORG"]
+        assert labels(other, "sao mai") == ["ORG"]
 
 
 async def test_undo_from_the_corrections_screen_restores_the_label(store, real_analyzer, data_dir) -> None:
     app = build(store, real_analyzer, make_articles(), data_dir=data_dir)
     async with app.run_test(size=(120, 30)) as pilot:
-        reader = await open_reader(pilot, "Sao Mai")
+        reader = await open_reader(pilot, "sao mai")
         reader.go_to(reader.article.text.index("Hà Nội"))
         await pilot.press("x")
         await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
@@ -212,7 +213,7 @@ async def test_corrections_are_never_hidden_by_a_cached_analysis(store, tmp_path
     async with app.run_test(size=(120, 30)) as pilot:
         other = await open_reader(pilot, "Nhà máy")
         assert set(labels(other, "Hà Nội")) == {"LOC"}
-        reader = await reopen(pilot, "Sao Mai")
+        reader = await reopen(pilot, "sao mai")
         reader.go_to(reader.article.text.index("Hà Nội"))
         await pilot.press("x")
         await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
@@ -230,7 +231,7 @@ async def test_corrections_are_never_hidden_by_a_cached_analysis(store, tmp_path
         await pilot.press("d", "escape")
         await settle(pilot, lambda: app.screen is other and other.generation > generation and other.analysed)
         assert labels(other, "Hà Nội") == ["LOC", "LOC"]
-        first = await reopen(pilot, "Sao Mai")
+        first = await reopen(pilot, "sao mai")
         assert labels(first, "Hà Nội") == ["LOC"]
 
 
@@ -248,10 +249,10 @@ async def test_library_counts_follow_a_correction(store, tmp_path: Path, data_di
             return next(r.entities for r in table.rows if title in r.title)
 
         await open_reader(pilot, "Nhà máy")
-        reader = await reopen(pilot, "Sao Mai")
+        reader = await reopen(pilot, "sao mai")
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, LibraryScreen) and count("Nhà máy") == 3)
-        reader = await open_reader(pilot, "Sao Mai")
+        reader = await open_reader(pilot, "sao mai")
         reader.go_to(reader.article.text.index("Nguyễn Văn An"))
         await pilot.press("x")
         await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
@@ -259,7 +260,7 @@ async def test_library_counts_follow_a_correction(store, tmp_path: Path, data_di
         assert labels(reader, "Nguyễn Văn An") == [""]
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        assert count("Sao Mai") == 1  # analysed just now
+        assert count("sao mai") == 1  # analysed just now
         await settle(pilot, lambda: count("Nhà máy") != 3)
         assert count("Nhà máy") in (-1, None, 2)  # not cached under the new corrections yet: unknown
         other = await open_reader(pilot, "Nhà máy")

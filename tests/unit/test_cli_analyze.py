@@ -99,3 +99,105 @@ def test_help_teaches(capsys):
         main(["analyze", "--help"])
     out = capsys.readouterr().out
     assert "--json" in out and "examples" in out and "code points" in out
+
+
+# -- F1, F2, F3: one bad file never stops the batch (the analyzer is faked: these are about reading files) ----
+class _FakeAnalyzer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def analyze(self, text, lexicon=None, article_id=None, **kwargs):
+        from docbao.analysis.spans import Analysis, Span
+
+        i = text.find("Hà Nội")
+        return Analysis(entities=(Span(i, i + 6, "LOC", "Hà Nội"),) if i >= 0 else ())
+
+
+def _fake(monkeypatch):
+    import docbao.analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "Analyzer", _FakeAnalyzer)
+
+
+def test_f1_a_file_name_that_is_not_utf8_is_analysed_and_the_batch_goes_on(capsys, tmp_path, monkeypatch):
+    import os
+    import sys
+
+    import pytest
+
+    if sys.platform in ("darwin", "win32"):
+        pytest.skip("the file system refuses non-UTF-8 names")
+    _fake(monkeypatch)
+    with open(os.path.join(os.fsencode(tmp_path), b"tin-\xff.txt"), "wb") as fh:
+        fh.write("Tin\nMưa ở Hà Nội.".encode())
+    (tmp_path / "z.txt").write_text("Tin hai\nHà Nội nắng.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", "--json", str(tmp_path))
+    assert code == 0, err
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert len(recs) == 2 and "\ufffd" in recs[0]["path"] and recs[1]["title"] == "Tin hai"
+    assert all(r["entities"][0]["text"] == "Hà Nội" for r in recs)
+
+
+def test_f2_an_article_with_a_lone_surrogate_is_analysed(capsys, tmp_path, monkeypatch):
+    _fake(monkeypatch)
+    (tmp_path / "a.json").write_text(json.dumps({"title": "T", "text": "Hà Nội \ud800 mưa"}), encoding="utf-8")
+    code, out, err = run(capsys, "analyze", "--json", str(tmp_path / "a.json"))
+    assert code == 0, err
+    assert json.loads(out)["entities"] == [{"start": 0, "end": 6, "label": "LOC", "text": "Hà Nội"}]
+
+
+def test_f3_a_fifo_is_one_line_and_the_batch_goes_on(capsys, tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("needs FIFOs (POSIX)")
+    _fake(monkeypatch)
+    os.mkfifo(tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_text("Tin\nHà Nội.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", "--json", str(tmp_path))
+    assert code == 1 and len(out.splitlines()) == 1
+    assert err.count("\n") == 1 and "a.txt" in err and "FIFO" in err
+
+
+def test_f7_a_file_with_a_stray_byte_is_analysed_with_a_warning(capsys, tmp_path, monkeypatch):
+    _fake(monkeypatch)
+    (tmp_path / "a.txt").write_bytes("Tin\nHà Nội \x81 mưa.".encode().replace(b"\xc2\x81", b"\x81"))
+    code, out, err = run(capsys, "analyze", "--json", str(tmp_path / "a.txt"))
+    assert code == 0 and json.loads(out)["title"] == "Tin"
+    assert err.count("\n") == 1 and "warning" in err and "a.txt" in err and "1 byte" in err
+
+
+def _labels_of(out, surface):
+    (line,) = out.strip().split("\n")
+    return [e["label"] for e in json.loads(line)["entities"] if e["text"] == surface]
+
+
+def test_the_readers_corrections_apply_to_analyze_unless_turned_off(capsys, tmp_path):
+    from docbao.store.annotations import AnnotationStore
+
+    f = tmp_path / "a.txt"
+    f.write_text("Tin trong nước\nÔng Nguyễn Văn An làm việc ở Hà Nội.\n", encoding="utf-8")
+    db = tmp_path / "db.json"
+    store = AnnotationStore.open(db)
+    store.add_correction("Hà Nội", "ORG")
+    store.close()
+    code, out, err = run(capsys, "analyze", "--json", "--db", str(db), str(f))
+    assert code == 0, err
+    assert _labels_of(out, "Hà Nội") == ["ORG"]
+    code, out, err = run(capsys, "analyze", "--json", "--db", str(db), "--no-corrections", str(f))
+    assert code == 0, err
+    assert _labels_of(out, "Hà Nội") == ["LOC"]
+
+
+def test_an_unreadable_database_is_one_warning_and_the_analysis_goes_on(capsys, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Tin trong nước\nÔng Nguyễn Văn An làm việc ở Hà Nội.\n", encoding="utf-8")
+    db = tmp_path / "db.json"
+    db.write_text("{not json", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", "--json", "--db", str(db), str(f))
+    assert code == 0
+    assert _labels_of(out, "Hà Nội") == ["LOC"]
+    assert err.count("\n") == 1 and "corrections not applied" in err
+    assert db.read_text(encoding="utf-8") == "{not json"  # never touched

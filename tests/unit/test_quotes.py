@@ -32,9 +32,11 @@ def test_name_right_after_the_quote_wins():
 
 
 def test_angle_quotes_and_straight_quotes_pair():
-    t = "Bà Lan nói rằng «trời đẹp quá» và \"mai đi chơi\"."
-    qs = only(t, ents(t, ("Lan", "PER")))
-    assert [q.text for q in qs] == ["trời đẹp quá", "mai đi chơi"]
+    t = ("Bà Lan nói: «Hôm nay trời đẹp quá, chúng tôi sẽ ra biển từ sáng sớm». Rồi bà nói thêm: "
+         "\"Ngày mai cả nhà tôi lại đi chơi ở Hạ Long\".")
+    qs = only(t, ents(t, ("Lan", "PER"), ("Hạ Long", "LOC")))
+    assert [q.text for q in qs] == ["Hôm nay trời đẹp quá, chúng tôi sẽ ra biển từ sáng sớm",
+                                    "Ngày mai cả nhà tôi lại đi chơi ở Hạ Long"]
     assert all(q.kind == "direct" and q.speaker.text == "Lan" for q in qs)
 
 
@@ -50,11 +52,12 @@ def test_quote_spanning_sentences_stays_one_quote():
     assert q.text == "Tôi đi. Anh về. Mai gặp lại"
 
 
-def test_colon_speech_without_marks_is_indirect():
-    t = "Ông Trần Văn Bình cho biết: hàng nghìn hộ dân đã được di dời an toàn."
+def test_colon_speech_without_marks_is_direct_and_found_once():
+    # CONVENTIONS: speech after a speech verb and a colon, without marks, is direct (final stop outside)
+    t = "Ông Trần Văn Bình cho biết: Hàng nghìn hộ dân đã được di dời an toàn trước khi bão đổ bộ."
     (q,) = only(t, ents(t, ("Trần Văn Bình", "PER")))
-    assert q.kind == "indirect"
-    assert q.text == "hàng nghìn hộ dân đã được di dời an toàn"
+    assert q.kind == "direct"
+    assert q.text == "Hàng nghìn hộ dân đã được di dời an toàn trước khi bão đổ bộ"
     assert q.speaker.text == "Trần Văn Bình"
 
 
@@ -76,11 +79,19 @@ def test_speech_verb_followed_by_a_preposition_is_not_speech():
     assert only(t, ents(t, ("Putin", "PER"))) == []
 
 
-def test_unclosed_quote_is_ignored_and_never_crosses_paragraphs():
-    t = "Ông An nói: “Tôi đi\nBà Bình nói: “Tôi ở lại”."
+def test_an_unclosed_quote_runs_to_its_paragraphs_end_and_not_into_the_next_quote():
+    t = "Ông An nói: “Tôi đi ngay bây giờ\nBà Bình nói: “Tôi ở lại đây với các cháu”."
     qs = only(t, ents(t, ("An", "PER"), ("Bình", "PER")), kind="direct")
-    assert [q.text for q in qs] == ["Tôi ở lại"]
-    assert qs[0].speaker.text == "Bình"
+    assert [(q.text, q.speaker.text) for q in qs] == [("Tôi đi ngay bây giờ", "An"),
+                                                      ("Tôi ở lại đây với các cháu", "Bình")]
+
+
+def test_a_quote_that_closes_paragraphs_later_is_one_quote():
+    t = ("Ông An nói: “Chúng tôi đã làm hết sức mình.\nNăm sau chúng tôi sẽ làm tốt hơn nữa, "
+         "đó là lời hứa của cả đội”, ông nhấn mạnh.\nTrận sau diễn ra ở Hà Nội.")
+    (q,) = only(t, ents(t, ("An", "PER"), ("Hà Nội", "LOC")), kind="direct")
+    assert q.text.startswith("Chúng tôi đã làm") and q.text.endswith("lời hứa của cả đội")
+    assert q.speaker.text == "An"
 
 
 def test_pronoun_speaker_resolves_to_the_last_person_named():

@@ -38,4 +38,6 @@ def test_seed_entity_quality(seed):
     gold, _, result = seed
     s = score_entities(result.entities, gold.entities)
     print(f"seed entities: P {s.micro.precision:.3f} R {s.micro.recall:.3f} F1 {s.micro.f1:.3f}")
-    assert s.micro.f1 >= 0.90
+    # The rule pipeline scored 0.99 here because its rules were written on this very article; the learned
+    # tagger never saw it (bench/quality.py scores it beside unseen news), so this is a regression floor.
+    assert s.micro.f1 >= 0.85

@@ -16,6 +16,9 @@ output (--json): one JSON object per article, one per line:
 offsets are code points into the article text as docbao reads the file (UTF-8, BOM stripped, CRLF/CR → LF,
 NFC); for .txt and .md files that is the whole file, title line included.
 
+corrections: the entity corrections you made in the reader (x) apply here too, read from the annotation
+database (--db, $DOCBAO_DB or the user data folder); --no-corrections shows the analyzer's own output.
+
 examples:
   docbao analyze article.txt
   docbao analyze --json ~/news > analyses.jsonl
@@ -33,17 +36,41 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (searched recursively)")
     p.add_argument("--json", action="store_true", help="one JSON object per article per line")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
-    p.add_argument("--raw", action="store_true",
-                   help="the tagger's raw entities, without docbao's clean-up (for comparison)")
+    p.add_argument("--no-corrections", action="store_true",
+                   help="ignore the entity corrections saved in the annotation database")
+    add_db(p)
     p.set_defaults(handler=run)
+
+
+def load_lexicon(db: str | None) -> object | None:
+    """The user's corrections as the analyzer takes them, or None when there are none. A database that
+    cannot be read gets a one-line warning and the analysis goes on without corrections."""
+    from docbao.store.paths import db_path
+
+    path = db_path(db)
+    if not path.exists():
+        return None
+    from docbao.store.annotations import AnnotationStore
+
+    try:
+        store = AnnotationStore.open(path)
+        try:
+            lexicon = store.lexicon()
+        finally:
+            store.close()
+    except Exception as exc:  # StoreError, OSError: say it once, analyse without corrections
+        print(f"docbao: warning: corrections not applied: {exc}", file=sys.stderr)
+        return None
+    return lexicon or None
 
 
 def run(args: argparse.Namespace) -> int:
     from docbao.analysis.pipeline import Analyzer
-    from docbao.store.articles import ArticleError, iter_files, load_file
+    from docbao.store.articles import ArticleError, display_path, iter_files, load_file
     from docbao.store.paths import cache_dir
 
-    analyzer = Analyzer(None if args.no_cache or args.raw else cache_dir())
+    analyzer = Analyzer(None if args.no_cache else cache_dir())
+    lexicon = None if args.no_corrections else load_lexicon(args.db)
     failures = 0
     out = sys.stdout
     console = None
@@ -52,23 +79,29 @@ def run(args: argparse.Namespace) -> int:
 
         console = Console(highlight=False)
     for path in iter_files(args.paths):
+        shown = display_path(path)  # a file name that is not UTF-8 prints with U+FFFD
         try:
             articles = load_file(path)
         except ArticleError as exc:
             print(f"docbao: {exc}", file=sys.stderr)
             failures += 1
             continue
+        except Exception as exc:  # a file no reader foresaw: say which, and go on with the others
+            print(f"docbao: {shown}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+            failures += 1
+            continue
+        for note in sorted({a.meta["warning"] for a in articles if a.meta.get("warning")}):
+            print(f"docbao: warning: {shown}: {note}", file=sys.stderr)
         for article in articles:
-            if args.raw:
-                from docbao.analysis.entities import crf_entities
-                from docbao.analysis.spans import Analysis
-
-                result = Analysis(tuple(crf_entities(article.text)), ())
-            else:
-                result = analyzer.analyze(article.text, article_id=article.id)
+            try:
+                result = analyzer.analyze(article.text, lexicon, article_id=article.id)  # type: ignore[arg-type]
+            except Exception as exc:  # one article the analysis cannot take must not stop the batch
+                print(f"docbao: {shown}: could not be analysed ({type(exc).__name__}: {exc})", file=sys.stderr)
+                failures += 1
+                continue
             if args.json:
                 record = {
-                    "path": str(path),
+                    "path": shown,
                     "id": article.id,
                     "title": article.title,
                     "text_sha256": article.sha256,
@@ -79,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
                 out.flush()
             else:
                 assert console is not None
-                _print_readable(console, str(path), article, result)
+                _print_readable(console, shown, article, result)
     return 1 if failures else 0
 
 

@@ -1,0 +1,41 @@
+"""Named entities from the learned tagger: sentences → tokens → features → CRF → BIO → spans.
+
+Offsets are exact by construction: tokens are found on the text itself (analysis.features), so a span is
+always ``text[start:end]`` of whole tokens.
+"""
+
+from __future__ import annotations
+
+from docbao.analysis import models
+from docbao.analysis.decode import spans_from_bio
+from docbao.analysis.features import columns, featurizer, sentence_tokens
+from docbao.analysis.spans import Span
+
+
+class ModelMissing(RuntimeError):
+    """The shipped entity model is not where it should be (a broken install or checkout)."""
+
+
+def warm() -> None:
+    """Load the model and the featurizer's word list now (both are loaded on first use otherwise)."""
+    if models.entity_tagger() is None:
+        raise ModelMissing(f"the entity model {models.MODELS_DIR / models.NER_FILE} is missing: reinstall "
+                           "docbao, or rebuild it with `python -m docbao.analysis.train`")
+    featurizer()
+
+
+def tag_entities(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Entities of text[start:end] (whole sentences), on offsets into ``text``."""
+    tagger = models.entity_tagger()
+    if tagger is None:
+        warm()  # raises ModelMissing with the path
+        raise AssertionError("unreachable")
+    sents = sentence_tokens(text, start, end)
+    rows = columns(sents)  # document evidence comes from every sentence
+    # A sentence without a capital letter holds no name: it is not tagged.
+    keep = [i for i, toks in enumerate(sents) if any(t.text[:1].isupper() for t in toks)]
+    feats = featurizer().process([rows[i] for i in keep])
+    out: list[Span] = []
+    for i, f in zip(keep, feats, strict=True):
+        out.extend(spans_from_bio(text, sents[i], tagger.tag(f)))
+    return out

@@ -1,0 +1,1 @@
+"""Training the shipped models from labels/ (source checkouts only): see __main__.py."""
