@@ -11,5 +11,7 @@ COMMANDS = {
     "import": "docbao.tui.commands.store_cmds",
     "annotate": "docbao.tui.commands.store_cmds",
     "tags": "docbao.tui.commands.store_cmds",
+    "quotes": "docbao.tui.commands.library_cmds",
+    "entities": "docbao.tui.commands.library_cmds",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
