@@ -1,4 +1,4 @@
-"""The user's annotations, entity corrections and reading state: :class:`AnnotationStore`.
+"""The user's annotations, entity corrections, reading state and feeds: :class:`AnnotationStore`.
 
 Everything goes in and out as the frozen dataclasses below; TinyDB documents never leave this module.
 Every write is one locked, atomic, fsync'd replacement of the file (see :mod:`store.storage`), done before
@@ -37,6 +37,7 @@ __all__ = [
     "AnnotationStore",
     "ArticleRef",
     "Correction",
+    "Feed",
     "MergeResult",
     "ReadingState",
     "StoreError",
@@ -47,7 +48,9 @@ __all__ = [
     "repair_text",
 ]
 
-ANNOTATIONS, CORRECTIONS, READING = "annotations", "corrections", "reading"
+ANNOTATIONS, CORRECTIONS, READING, FEEDS = "annotations", "corrections", "reading", "feeds"
+#: a feed remembers at most this many items (the newest): far more than any feed lists at once
+MAX_FEED_ITEMS = 5000
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,28 @@ class ReadingState:
 
 
 @dataclass(frozen=True)
+class Feed:
+    """A feed the user follows (RSS or Atom). ``items`` maps each item already fetched (its guid, else its
+    link) to the id of its article in the library, in the order they came; ``etag`` and ``last_modified``
+    make the next refresh a conditional GET; ``error`` is why the last refresh failed ("" if it did not)."""
+
+    id: str
+    url: str
+    title: str = ""
+    site: str = ""  # the site's home page, as the feed gives it
+    added: str = ""  # when it was followed (ISO 8601, UTC)
+    checked: str | None = None  # when it was last refreshed
+    etag: str = ""
+    last_modified: str = ""
+    error: str = ""
+    items: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True)
 class MergeResult:
     """What :meth:`AnnotationStore.merge` did, by annotation (and correction) id."""
 
@@ -111,6 +136,9 @@ class MergeResult:
     reading_added: int = 0
     reading_updated: int = 0
     reading_unchanged: int = 0
+    feeds_added: int = 0
+    feeds_updated: int = 0
+    feeds_unchanged: int = 0
 
 
 # -- small helpers -----------------------------------------------------------------------------------------
@@ -228,6 +256,16 @@ def _correction_doc(c: Correction) -> dict[str, Any]:
 
 def _reading(doc: Mapping[str, Any]) -> ReadingState:
     return ReadingState(doc["article_id"], doc.get("position") or 0, doc.get("opened"), doc.get("read") or False)
+
+
+def feed_doc(f: Feed, *, export: bool = False) -> dict[str, Any]:
+    """The stored form of a feed; ``export``: without what only this machine needs (the conditional-GET
+    validators, the last check and its error)."""
+    doc: dict[str, Any] = {"id": f.id, "url": f.url, "title": f.title, "site": f.site, "added": f.added}
+    if not export:
+        doc.update(checked=f.checked, etag=f.etag, last_modified=f.last_modified, error=f.error)
+    doc["items"] = dict(f.items)
+    return doc
 
 
 def validate_label(label: str | None) -> str | None:
@@ -378,8 +416,33 @@ def check_reading(doc: Mapping[str, Any]) -> ReadingState:
     return ReadingState(_text(doc, "article_id", required=True, nonempty=True), int(position), opened, read)
 
 
+def check_feed(doc: Mapping[str, Any]) -> Feed:
+    """A feed record as stored (or exported); raises RecordError naming the first problem."""
+    url = _text(doc, "url", required=True, nonempty=True)
+    if not re.match(r"(?i)https?://[^/\s]+", url):
+        raise RecordError(f"url is {url!r}, not an http(s) address")
+    items = doc.get("items", {})
+    if items is None:
+        items = {}
+    if not isinstance(items, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in items.items()):
+        raise RecordError("items is not an object of item keys to article ids (text to text)")
+    checked = doc.get("checked")
+    return Feed(
+        id=_text(doc, "id", required=True, nonempty=True),
+        url=url,
+        title=_text(doc, "title"),
+        site=_text(doc, "site"),
+        added=check_time(doc.get("added"), "added"),
+        checked=None if checked is None else check_time(checked, "checked"),
+        etag=_text(doc, "etag"),
+        last_modified=_text(doc, "last_modified"),
+        error=_text(doc, "error"),
+        items=dict(items),
+    )
+
+
 _CHECKS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    ANNOTATIONS: check_annotation, CORRECTIONS: check_correction, READING: check_reading}
+    ANNOTATIONS: check_annotation, CORRECTIONS: check_correction, READING: check_reading, FEEDS: check_feed}
 
 
 class RecordCheck:
@@ -405,7 +468,7 @@ class RecordCheck:
 
 
 class AnnotationStore:
-    """Annotations, corrections and reading state in one TinyDB file. See the module docstring."""
+    """Annotations, corrections, reading state and feeds in one TinyDB file. See the module docstring."""
 
     def __init__(self, storage: SafeStorage) -> None:
         self._storage = storage
@@ -415,7 +478,7 @@ class AnnotationStore:
                 storage._forget()  # loaded before it had the record checks: read it again with them
         self._db = TinyDB(storage=lambda: storage)
         self._tables: dict[str, Table] = {
-            name: self._db.table(name, cache_size=0) for name in (ANNOTATIONS, CORRECTIONS, READING)
+            name: self._db.table(name, cache_size=0) for name in (ANNOTATIONS, CORRECTIONS, READING, FEEDS)
         }
         self._generation = storage.generation
 
@@ -656,11 +719,12 @@ class AnnotationStore:
         return out
 
     def merge(self, annotations: Sequence[Annotation], corrections: Sequence[Correction] = (),
-              reading: Sequence[ReadingState] = ()) -> MergeResult:
-        """Merge annotations (and corrections, and reading state) from elsewhere, in one write.
+              reading: Sequence[ReadingState] = (), feeds: Sequence[Feed] = ()) -> MergeResult:
+        """Merge annotations (and corrections, reading state and feeds) from elsewhere, in one write.
 
         A new id is added; for a known id the newer ``updated`` wins (equal times keep ours); the same id
         twice in what is merged: the newer. Reading state merges per article on ``opened`` the same way.
+        Feeds merge by id or URL: a new one is added, a known one gains the items it did not have.
         Merging the same thing twice changes nothing."""
         added: list[str] = []
         updated: list[str] = []
@@ -693,9 +757,12 @@ class AnnotationStore:
                 c_counts[self._merge_correction(corr)] += 1
             for st in reading:
                 c_counts["r_" + self._merge_reading(st)] += 1
+            for feed in feeds:
+                c_counts["f_" + self._merge_feed(feed)] += 1
         return MergeResult(tuple(added), tuple(updated), tuple(unchanged), c_counts["added"],
                            c_counts["updated"], c_counts["unchanged"], c_counts["r_added"],
-                           c_counts["r_updated"], c_counts["r_unchanged"])
+                           c_counts["r_updated"], c_counts["r_unchanged"], c_counts["f_added"],
+                           c_counts["f_updated"], c_counts["f_unchanged"])
 
     def _merge_reading(self, st: ReadingState) -> str:
         doc = self._find_reading(st.article_id)
@@ -807,6 +874,88 @@ class AnnotationStore:
             else:
                 self._replace(READING, doc.doc_id, record)
         return new
+
+    # -- feeds -------------------------------------------------------------------------------------------
+    def _find_feed(self, feed_id: str = "", url: str = "") -> Document | None:
+        for doc in self._docs(FEEDS):
+            if (feed_id and doc.get("id") == feed_id) or (url and doc.get("url") == url):
+                return doc
+        return None
+
+    def feeds(self) -> list[Feed]:
+        """The feeds followed, by title."""
+        out = [self._convert(check_feed, d, "feed") for d in self._docs(FEEDS)]
+        out.sort(key=lambda f: (f.name.casefold(), f.url))
+        return out
+
+    def get_feed(self, feed_id: str) -> Feed | None:
+        doc = self._find_feed(feed_id=feed_id)
+        return None if doc is None else self._convert(check_feed, doc, "feed")
+
+    def add_feed(self, feed: Feed) -> Feed:
+        """Follow a feed. Raises StoreError when one with the same id or URL is already followed."""
+        try:
+            feed = check_feed(feed_doc(feed))
+        except RecordError as exc:
+            raise StoreError(f"not a feed docbao can keep: {exc}") from None
+        with self.transaction():
+            old = self._find_feed(feed.id, feed.url)
+            if old is not None:
+                raise StoreError(f"{feed.url}: already followed (as {old.get('title') or old.get('url')!r})")
+            self._insert(FEEDS, feed_doc(feed))
+        return feed
+
+    def update_feed(self, feed_id: str, *, items: Mapping[str, str] | None = None, **changes: Any) -> Feed:
+        """Change a feed's fields (title, site, url, checked, etag, last_modified, error) and add ``items``
+        (item key → article id) to those it has, in one write. Re-reads the record inside the write, so two
+        refreshes at once lose neither's items. Raises StoreError if the feed is gone."""
+        allowed = {"title", "site", "url", "checked", "etag", "last_modified", "error"}
+        if set(changes) - allowed:
+            raise StoreError(f"a feed has no field {sorted(set(changes) - allowed)[0]!r}")
+        with self.transaction():
+            doc = self._find_feed(feed_id=feed_id)
+            if doc is None:
+                raise StoreError(f"no feed with id {feed_id!r} (removed meanwhile?)")
+            old: Feed = self._convert(check_feed, doc, "feed")
+            merged = dict(old.items)
+            for key, aid in (items or {}).items():
+                merged.pop(key, None)
+                merged[key] = aid  # the newest last
+            if len(merged) > MAX_FEED_ITEMS:
+                merged = dict(list(merged.items())[-MAX_FEED_ITEMS:])
+            new = dataclasses.replace(old, items=merged, **changes)
+            try:
+                new = check_feed(feed_doc(new))
+            except RecordError as exc:
+                raise StoreError(f"not a feed docbao can keep: {exc}") from None
+            if new != old:
+                self._replace(FEEDS, doc.doc_id, feed_doc(new))
+        return new
+
+    def remove_feed(self, feed_id: str) -> Feed:
+        """Stop following a feed (its articles stay in the library). Raises StoreError if there is none."""
+        with self.transaction():
+            doc = self._find_feed(feed_id=feed_id)
+            if doc is None:
+                raise StoreError(f"no feed with id {feed_id!r} (removed meanwhile?)")
+            feed: Feed = self._convert(check_feed, doc, "feed")
+            self._storage.delete(FEEDS, doc.doc_id)
+        return feed
+
+    def _merge_feed(self, feed: Feed) -> str:
+        doc = self._find_feed(feed.id, feed.url)
+        if doc is None:
+            self._insert(FEEDS, feed_doc(feed))
+            return "added"
+        mine: Feed = self._convert(check_feed, doc, "feed")
+        items = dict(mine.items)
+        for key, aid in feed.items.items():
+            items.setdefault(key, aid)
+        new = dataclasses.replace(mine, items=items, title=mine.title or feed.title, site=mine.site or feed.site)
+        if new == mine:
+            return "unchanged"
+        self._replace(FEEDS, doc.doc_id, feed_doc(new))
+        return "updated"
 
 
 def place(ann: Annotation, text: str, current_sha256: str | None = None) -> Anchored:

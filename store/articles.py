@@ -70,7 +70,8 @@ class Article:
 
     @property
     def citation_source(self) -> str:
-        return self.source or self.path
+        """What a citation names: the article's canonical URL when known, else its URL, else its file."""
+        return self.meta.get("canonical") or self.source or self.path
 
 
 def make_id(name: str, title: str) -> str:
@@ -208,21 +209,136 @@ def load_file(path: str | os.PathLike[str]) -> list[Article]:
 
 def _from_html(p: Path, html: str, encoding: str) -> Article:
     try:
-        import trafilatura  # lazy: costs ~0.3 s to import
+        page = extract_html(html)
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ArticleError(p, f"cannot read HTML: {exc}") from None
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    fields = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
-    body = normalize_text(fields.get("text") or "")
-    if not body.strip():
+    if not page.text.strip():
         raise ArticleError(p, "no article text found in this HTML page")
-    title = _clip_title(fields["title"]) if fields.get("title") else title_of_plain(body)
-    source = fields.get("url") or display_path(p)
-    return Article(id=make_id(p.name, title), title=title, text=body, path=display_path(p), source=source,
-                   format="html", encoding=encoding)
+    title = page.title or title_of_plain(page.text)
+    meta = {k: v for k, v in (("canonical", page.canonical), ("author", page.author), ("date", page.date),
+                              ("site", page.site), ("language", page.language),
+                              ("description", page.description)) if v}
+    return Article(id=make_id(p.name, title), title=title, text=page.text, path=display_path(p),
+                   source=page.canonical or display_path(p), format="html", encoding=encoding, meta=meta)
+
+
+@dataclass(frozen=True)
+class PageFields:
+    """What :func:`extract_html` finds in a web page: the main text (NFC, LF, paragraphs one a line) and the
+    page's own metadata ("" where the page does not say)."""
+
+    title: str
+    text: str
+    author: str = ""
+    date: str = ""  # YYYY-MM-DD, only from the page's metadata (never guessed from its text)
+    site: str = ""
+    canonical: str = ""  # absolute http(s) URL
+    language: str = ""  # BCP 47 primary tag, lower case ("vi")
+    description: str = ""
+
+
+_VIET_CHARS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+
+
+def extract_html(html: str, url: str = "", *, title_line: bool = False) -> PageFields:
+    """The main text and metadata of an HTML page (trafilatura for text, title, author, date and site; the
+    page's <link rel=canonical>, og:url, <html lang>, og:locale for the rest). ``url`` is where the page was
+    fetched from: relative links resolve against it and it is trafilatura's fallback URL. With
+    ``title_line`` the text begins with the title line, as a .txt article does (trafilatura keeps the
+    headline in the text on some pages and not on others). Pure: no network."""
+    import trafilatura  # lazy: costs ~0.3 s to import
+
+    doc = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False,
+        # the date only from the page's metadata: the extensive search guesses one from any number in the text
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    fields: dict[str, object] = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else dict(doc or {})
+
+    def text_of(name: str) -> str:
+        v = fields.get(name)
+        return " ".join(normalize_text(v).split()) if isinstance(v, str) else ""
+
+    body = normalize_text(str(fields.get("text") or "")).strip()
+    head = _head_info(html, url)
+    language = head.get("language", "") or text_of("language").lower()
+    if not language and len(_VIET_CHARS.findall(body[:5000])) >= 20:
+        language = "vi"  # no tag on the page, but plainly Vietnamese text
+    title = text_of("title")
+    if title_line and title and body:
+        first = body.split("\n", 1)[0].strip()
+        if not (first == title or first.startswith(title) or title.startswith(first)):
+            body = f"{title}\n{body}"
+    return PageFields(
+        title=_clip_title(title) if title else "",
+        text=body,
+        author=text_of("author"),
+        date=text_of("date"),
+        site=text_of("sitename"),
+        canonical=head.get("canonical", ""),
+        language=language,
+        description=text_of("description"),
+    )
+
+
+def _head_info(html: str, url: str) -> dict[str, str]:
+    """canonical (absolute http(s) URL) and language from a page's markup ({} for what it does not say)."""
+    from urllib.parse import urljoin, urlsplit
+
+    import lxml.html
+
+    out: dict[str, str] = {}
+    try:
+        root = lxml.html.fromstring(html.encode("utf-8", "surrogatepass"),
+                                    parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (ValueError, TypeError, lxml.etree.ParserError):
+        return out
+    for href in [*root.xpath('//link[@rel and @href]'), *root.xpath('//meta[@property="og:url"][@content]')]:
+        if href.tag == "link" and "canonical" not in (href.get("rel") or "").lower().split():
+            continue
+        raw = (href.get("href") if href.tag == "link" else href.get("content")) or ""
+        cand = urljoin(url, raw.strip()) if url else raw.strip()
+        parts = urlsplit(cand)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        # A page whose canonical is the site's home page (a common template error) would make every
+        # article of the site one: ignore it unless the page itself is the home page.
+        if parts.path in ("", "/") and not parts.query and url and urlsplit(url).path not in ("", "/"):
+            continue
+        out["canonical"] = cand
+        break
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    if not lang:
+        for meta in root.xpath('//meta[@content][@property="og:locale" or @http-equiv="content-language" '
+                               'or @http-equiv="Content-Language" or @name="language"]'):
+            lang = meta.get("content") or ""
+            if lang:
+                break
+    lang = re.split(r"[-_,;\s]", lang.strip(), maxsplit=1)[0].lower()
+    if re.fullmatch(r"[a-z]{2,3}", lang):
+        out["language"] = lang
+    return out
 
 
 _TEXT_KEYS = ("text", "content", "body")
+#: keys of a JSON article copied into ``Article.meta`` (text; a list of texts is joined with ", "). A web
+#: article (``docbao add``, feeds) has url, canonical, site, author, date, language, fetched, feed...
+META_KEYS = ("url", "canonical", "site", "author", "date", "language", "description", "fetched", "feed",
+             "feed_title", "html", "published", "pubdate", "datePublished")
+#: other spellings of those keys that JSON from other tools uses
+_META_ALIASES = {"canonical_url": "canonical", "sitename": "site", "site_name": "site", "lang": "language"}
+
+
+def _json_meta(item: dict[str, object]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for raw_key, value in item.items():
+        key = _META_ALIASES.get(raw_key, raw_key)
+        if key not in META_KEYS or key in meta:
+            continue
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ", ".join(v.strip() for v in value if v.strip())
+        if isinstance(value, str) and value.strip():
+            meta[key] = repair_text(normalize_text(value).strip())
+    return meta
 
 
 def _from_json(p: Path, raw: str, encoding: str) -> list[Article]:
@@ -243,10 +359,12 @@ def _from_json(p: Path, raw: str, encoding: str) -> list[Article]:
         # JSON can spell a lone surrogate (\ud800), which no file can hold: shown as U+FFFD, one for one.
         text = repair_text(normalize_text(body))
         title = repair_text(_clip_title(str(item.get("title") or ""))) or title_of_plain(text)
-        source = repair_text(str(item.get("url") or item.get("source") or display_path(p)))
+        meta = _json_meta(item)
+        source = meta.get("canonical") or meta.get("url") or item.get("source")
+        source = repair_text(source) if isinstance(source, str) and source.strip() else display_path(p)
         art_id = repair_text(str(item["id"])) if item.get("id") else make_id(f"{p.name}#{i}", title)
         out.append(Article(id=art_id, title=title, text=text, path=display_path(p), source=source,
-                           format="json", encoding=encoding))
+                           format="json", encoding=encoding, meta=meta))
     if not out:
         raise ArticleError(p, "no articles in this JSON file")
     return out
@@ -308,6 +426,9 @@ class Library:
 
 
 def default_paths() -> list[Path]:
-    from docbao.store.paths import seeds_dir
+    """What `docbao` opens with no PATH: the bundled samples, and the articles fetched from the web (the
+    user's library folder) once there are any."""
+    from docbao.store.paths import library_dir, seeds_dir
 
-    return [seeds_dir()]
+    fetched = library_dir()
+    return [seeds_dir(), fetched] if fetched.is_dir() else [seeds_dir()]

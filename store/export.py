@@ -19,6 +19,7 @@ Nothing here imports Textual; the reader uses the same functions as ``docbao exp
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -42,10 +43,13 @@ from docbao.store.annotations import (
     AnnotationStore,
     ArticleRef,
     Correction,
+    Feed,
     ReadingState,
     annotation_doc,
+    check_feed,
     check_reading,
     check_target,
+    feed_doc,
     format_time,
     normalize_note,
     normalize_tags,
@@ -165,7 +169,8 @@ def _target_json(t: Target | None) -> dict[str, Any] | None:
 
 def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None
               ) -> dict[str, Any]:
-    """The native export as a JSON-ready dict: annotations, corrections and reading state (a backup)."""
+    """The native export as a JSON-ready dict: annotations, corrections, reading state and (for a whole
+    export, not one article's) the feeds followed: a backup."""
     w = _warner(warn)
     articles = []
     for ref, anns in _groups(_select(store, article_id, w)):
@@ -199,7 +204,7 @@ def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Wa
             reading.append(doc)
         else:
             w(f"the reading state of {st.article_id!r} cannot be written (invalid Unicode); skipped")
-    return {
+    out: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "generator": _generator(),
@@ -208,6 +213,16 @@ def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Wa
         "corrections": corrections,
         "reading": reading,
     }
+    if article_id is None:
+        feeds = []
+        for f in store.feeds():
+            doc = feed_doc(f, export=True)
+            if _writable(doc):
+                feeds.append(doc)
+            else:
+                w(f"feed {f.url!r} holds text that cannot be written (invalid Unicode); skipped")
+        out["feeds"] = feeds
+    return out
 
 
 def export_json(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None) -> str:
@@ -469,6 +484,9 @@ class ImportReport:
     matched: int = 0  # W3C: annotations found in their article where their selectors say
     reanchored: int = 0  # W3C: annotations found elsewhere in the article's text (moved, or approximately)
     skipped: tuple[str, ...] = ()  # W3C: annotations docbao cannot hold, each with why
+    feeds_added: int = 0
+    feeds_updated: int = 0  # feeds already followed that gained items
+    feeds_unchanged: int = 0
 
     def summary(self) -> str:
         text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
@@ -487,6 +505,10 @@ class ImportReport:
         if r:
             text += (f"; reading state: {self.reading_added} added, {self.reading_updated} updated, "
                      f"{self.reading_unchanged} unchanged")
+        f = self.feeds_added + self.feeds_updated + self.feeds_unchanged
+        if f:
+            text += (f"; feeds: {self.feeds_added} added, {self.feeds_updated} updated, "
+                     f"{self.feeds_unchanged} unchanged")
         return text
 
 
@@ -546,6 +568,7 @@ class Parsed:
     annotations: list[Annotation]
     corrections: list[Correction]
     reading: list[ReadingState]
+    feeds: list[Feed] = dataclasses.field(default_factory=list)
 
 
 def _load_json(text: str, name: str) -> Any:
@@ -639,7 +662,16 @@ def _parse_native(data: Any) -> Parsed:
         except RecordError as exc:
             raise _Invalid(f"{where}: {exc}") from None
         reading.append(st)
-    return Parsed(anns, corrections, reading)
+    feeds: list[Feed] = []
+    for i, f in enumerate(_req(data, "feeds", list, "top level", default=[])):
+        where = f"feeds[{i}]"
+        if not isinstance(f, dict):
+            raise _Invalid(f"{where}: expected an object")
+        try:
+            feeds.append(check_feed(f))
+        except RecordError as exc:
+            raise _Invalid(f"{where}: {exc}") from None
+    return Parsed(anns, corrections, reading, feeds)
 
 
 def _count_placements(store: AnnotationStore, anns: Sequence[Annotation],
@@ -672,11 +704,13 @@ def import_native(store: AnnotationStore, text: str, articles_by_id: Mapping[str
     if is_w3c(data):
         return import_w3c(store, data, articles_by_id, name=name)
     parsed = _parse_native_checked(data, name)
-    result = store.merge(parsed.annotations, parsed.corrections, parsed.reading)
+    result = store.merge(parsed.annotations, parsed.corrections, parsed.reading, parsed.feeds)
     orphaned, missing = _count_placements(store, parsed.annotations, articles_by_id)
     return ImportReport(len(result.added), len(result.updated), len(result.unchanged), orphaned, missing,
                         result.corrections_added, result.corrections_updated, result.corrections_unchanged,
-                        result.reading_added, result.reading_updated, result.reading_unchanged)
+                        result.reading_added, result.reading_updated, result.reading_unchanged,
+                        feeds_added=result.feeds_added, feeds_updated=result.feeds_updated,
+                        feeds_unchanged=result.feeds_unchanged)
 
 
 # -- W3C import -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 - database (the user's annotations; precious): ``--db PATH`` > ``$DOCBAO_DB`` > user data dir / docbao.json
 - cache (derivable analyses; safe to delete): ``$DOCBAO_CACHE_DIR`` > user cache dir
 - data dir (clipboard fallback file, exports): ``$DOCBAO_DATA_DIR`` > user data dir
+- library (articles fetched from the web, ``docbao add`` and feeds): ``$DOCBAO_LIBRARY_DIR`` > data dir / library
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     env = os.environ.get("DOCBAO_CACHE_DIR")
     return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
+def library_dir() -> Path:
+    """The user's own library: articles fetched from the web (one folder per site). Not created here."""
+    env = os.environ.get("DOCBAO_LIBRARY_DIR")
+    return Path(env).expanduser() if env else data_dir() / "library"
 
 
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:

@@ -13,5 +13,7 @@ COMMANDS = {
     "tags": "docbao.tui.commands.store_cmds",
     "quotes": "docbao.tui.commands.library_cmds",
     "entities": "docbao.tui.commands.library_cmds",
+    "add": "docbao.tui.commands.web_cmds",
+    "feeds": "docbao.tui.commands.web_cmds",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
