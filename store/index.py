@@ -51,6 +51,7 @@ from typing import Any, Protocol
 from docbao.analysis.entities import strip_titles
 from docbao.analysis.lexicon import Lexicon
 from docbao.analysis.text import fold, text_sha256
+from docbao.store.citation import citation
 
 __all__ = [
     "INDEX_FORMAT",
@@ -104,13 +105,6 @@ def analysis_key(analyzer: Any, text: str, lexicon: Lexicon | None, article_id: 
     lex = lexicon.for_article(article_id) if lexicon else None
     entries = tuple(e for e in lex.entries if e.surface in text) if lex else ()
     return f"{text_sha256(text)}-{type(analyzer).__name__}-{Lexicon(entries).version}"
-
-
-def citation(text: str, speaker: str | None, title: str, source: str) -> str:
-    """“quote” — speaker, title (source): the citation the reader copies, in the same words."""
-    who = f"{speaker}, " if speaker else ""
-    src = f" ({source})" if source else ""
-    return f"“{text.strip()}” — {who}{title}{src}"
 
 
 @contextlib.contextmanager

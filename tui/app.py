@@ -10,25 +10,29 @@ only. Screens live in :mod:`tui.screens`, widgets beside the article in :mod:`tu
 
 from __future__ import annotations
 
-import os
 import queue
-import shlex
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from docbao.analysis.text import fold
 from docbao.store.articles import Article, Library
+from docbao.store.citation import DEFAULT_FORMAT
 from docbao.tui.clipboard import Clipboard, CopyResult
+from docbao.tui.model.library import LibraryIndex, Row
+from docbao.tui.model.store import Outcome, State, StoreHandle
 from docbao.tui.palette import PaletteCommand
+from docbao.tui.sources import SourcesActions
 
 __all__ = ["AnalysisRunner", "DocbaoApp"]
 
@@ -89,7 +93,7 @@ def _palette_provider() -> type[Any]:
     return DocbaoCommands
 
 
-class DocbaoApp(App[None]):
+class DocbaoApp(SourcesActions):
     """Library → reader; annotate, copy, export. See the module docstring."""
 
     CSS_PATH = "docbao.tcss"
@@ -115,12 +119,27 @@ class DocbaoApp(App[None]):
         load_errors: Sequence[str] = (),
         theme: str | None = None,
         editor: Callable[[str], str | None] | None = None,
+        citation_format: str = DEFAULT_FORMAT,
+        mark_read: str = "end",
+        keymap: dict[str, str] | None = None,
+        remember_theme: Callable[[str], None] | None = None,
+        export_folder: Path | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        self.cache_dir = cache_dir
+        self.store_handle = StoreHandle(store, store_error)
         # launch passes a factory: the database is opened just after the first paint (its imports and
         # the file lock cost more than the paint); until then screens show what needs no store.
         self._store_factory = store_factory if store is None else None
+        self.citation_format = citation_format
+        self.mark_read = mark_read
+        self.export_folder = export_folder
+        self._remember_theme = remember_theme
+        self.quitting = False  # set on quit: a long analysis stops at its next step
+        # published to screens: the database opened (or failed), a correction changed the analyses
+        self.store_signal: Signal[StoreHandle] = Signal(self, "store")
+        self.corrections_signal: Signal[int] = Signal(self, "corrections")
         self.analyzer = analyzer
         self.runner = AnalysisRunner(analyzer)
         arts = articles.articles if isinstance(articles, Library) else list(articles)
@@ -129,16 +148,41 @@ class DocbaoApp(App[None]):
         self._folded_titles: list[tuple[str, str, str]] | None = None
         self.data_dir = data_dir
         self.clipboard_router = clipboard or Clipboard(fallback_dir=self._data_dir)
-        self.store_error = store_error
         self.db_path = db_path
+        self.library = LibraryIndex([row_of(a) for a in arts])
         self.load_errors = list(load_errors)
         self._editor = editor
-        self.theme = theme or os.environ.get("DOCBAO_THEME") or DARK_THEME
+        self.theme = theme or DARK_THEME
+        if keymap:
+            self.set_keymap(keymap)
         self.last_copy: CopyResult | None = None
         # (entities, quotes) of articles analysed in this session, for the library's columns
         self.analysis_counts: dict[str, tuple[int, int]] = {}
         self.corrections_version = 0  # bumped when a correction is added or undone
         self._pending_open: str | None = None  # an article asked for before the database was open
+
+    # -- the store -------------------------------------------------------------------------------------
+    @property
+    def store(self) -> Any:
+        return self.store_handle.store
+
+    @property
+    def store_error(self) -> str | None:
+        return self.store_handle.error if self.store_handle.state is State.FAILED else None
+
+    def report(self, outcome: Outcome[Any]) -> bool:
+        """Tell the user why a store call failed (a refused file: the error screen); whether it worked."""
+        if outcome.ok:
+            return True
+        if self.store_handle.state is State.FAILED:
+            self.show_store_error()
+        else:
+            self.notify(outcome.error, title="Not saved", severity="error", timeout=10, markup=False)
+        return False
+
+    def neighbour(self, article_id: str, step: int) -> str | None:
+        """The next (1) or previous (-1) article in the library's current order."""
+        return self.library.neighbour(article_id, step)
 
     # -- screens ---------------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -164,25 +208,17 @@ class DocbaoApp(App[None]):
         factory, self._store_factory = self._store_factory, None
         if factory is None:
             return
-        try:
-            self.store = factory()
-        except OSError as exc:
-            self.store_error = f"{exc.filename or self.db_path}: {exc.strerror or exc}"
-        except Exception as exc:  # StoreError: corrupt, not ours, newer schema, unreadable; one line
-            self.store_error = str(exc) or type(exc).__name__
-        if self.store_error is not None:
-            self._show_store_error()
+        out = self.store_handle.open(factory)  # StoreError: corrupt, not ours, newer schema: one line
+        self.store_signal.publish(self.store_handle)
+        if not out.ok:
+            self.show_store_error()
             return
-        for screen in self.screen_stack:
-            ready = getattr(screen, "store_ready", None)
-            if callable(ready):
-                ready()
         pending, self._pending_open = self._pending_open, None
         if pending is not None:
             self.open_article(pending)  # Enter pressed before the database was open
 
-    def open_article(self, article_id: str) -> None:
-        """Open an article in the reader (from the library, the palette, anywhere)."""
+    def open_article(self, article_id: str, at: int | None = None) -> None:
+        """Open an article in the reader (from the library, the palette, anywhere); ``at``: an offset."""
         from docbao.tui.screens.reader import ReaderScreen
 
         article = self.articles_by_id.get(article_id)
@@ -195,7 +231,7 @@ class DocbaoApp(App[None]):
             return
         while isinstance(self.screen, ReaderScreen):
             self.pop_screen()
-        self.push_screen(ReaderScreen(article))
+        self.push_screen(ReaderScreen(article, at))
 
     def article_titles(self) -> list[tuple[str, str, str]]:
         """(id, title, folded title) for the palette's "Open:" commands."""
@@ -213,8 +249,7 @@ class DocbaoApp(App[None]):
         if self.store is not None and self.store_error is None:
             for fmt, name in (("json", "JSON"), ("w3c", "W3C Web Annotation JSON-LD"), ("md", "Markdown")):
                 yield PaletteCommand(f"Export all annotations as {name}…",
-                                     "write every annotation to a file you choose",
-                                     lambda fmt=fmt: self.action_export(fmt))
+                                     "write every annotation to a file you choose", partial(self.action_export, fmt))
             yield PaletteCommand("Corrections: list and undo…", "entity corrections you made",
                                  self.action_corrections)
 
@@ -238,8 +273,15 @@ class DocbaoApp(App[None]):
 
     def _set_theme(self, name: str) -> None:
         self.theme = name
+        if self._remember_theme is not None:
+            try:
+                self._remember_theme(name)
+            except OSError as exc:
+                self.notify(f"Could not remember the theme: {exc.strerror or exc}", severity="warning",
+                            markup=False)
 
     async def action_quit(self) -> None:
+        self.quitting = True
         for screen in reversed(self.screen_stack if self.store_error is None else ()):
             save = getattr(screen, "save_reading", None)
             if callable(save):
@@ -251,7 +293,7 @@ class DocbaoApp(App[None]):
 
         if self.store is None:
             return
-        default = self._data_dir() / f"docbao-annotations.{_EXT.get(fmt, fmt)}"
+        default = (self.export_folder or self._data_dir()) / f"docbao-annotations.{_EXT.get(fmt, fmt)}"
 
         def done(path: Path | None) -> None:
             if path is not None:
@@ -294,6 +336,7 @@ class DocbaoApp(App[None]):
         re-reads them from the cache, keyed by the corrections that apply to each article)."""
         self.corrections_version += 1
         self.analysis_counts.clear()
+        self.corrections_signal.publish(self.corrections_version)
 
     def _corrections_changed(self, changed: bool | None) -> None:
         if changed:
@@ -314,20 +357,12 @@ class DocbaoApp(App[None]):
         """Run a store read: (True, its result), or if the store refuses its file (another process made it
         a newer schema, a hand edit damaged it…) switch to the error screen and return (False, None).
         Nothing is written: the store never writes over a file it refuses."""
-        if self.store_error is not None:
-            return False, None  # the error screen is up: no more reads
-        try:
-            return True, fn(*args, **kwargs)
-        except Exception as exc:
-            from docbao.store.storage import StoreError
+        out = self.store_handle.read(fn, *args, **kwargs)
+        if not out.ok and self.store_handle.state is State.FAILED:
+            self.show_store_error()
+        return out.ok, out.value
 
-            if not isinstance(exc, StoreError):
-                raise
-            self.store_error = str(exc) or type(exc).__name__
-            self._show_store_error()
-            return False, None
-
-    def _show_store_error(self) -> None:
+    def show_store_error(self) -> None:
         from docbao.tui.screens.error import ErrorScreen
 
         if not isinstance(self.screen, ErrorScreen):
@@ -337,13 +372,9 @@ class DocbaoApp(App[None]):
         """Run a store write: (True, its result), or on failure (disk full, read-only file, a damaged
         database…) tell the user what was not saved and return (False, None). The store keeps the
         previous file intact."""
-        try:
-            return True, fn(*args, **kwargs)
-        except Exception as exc:
-            message = str(exc) or type(exc).__name__
-            self.notify(f"Could not save {what}: {message}", title="Not saved", severity="error",
-                        timeout=10, markup=False)
-            return False, None
+        out = self.store_handle.write(what, fn, *args, **kwargs)
+        self.report(out)
+        return out.ok, out.value
 
     def copy_text(self, text: str, what: str = "") -> CopyResult:
         """Copy by every route (see :mod:`tui.clipboard`) and tell the user what and how."""
@@ -351,7 +382,7 @@ class DocbaoApp(App[None]):
         write = driver.write if driver is not None else None
         result = self.clipboard_router.copy(text, write=write, set_app_clipboard=self.copy_to_clipboard)
         self.last_copy = result
-        severity = "information" if result.confirmed or result.file is not None else "warning"
+        severity: SeverityLevel = "information" if result.confirmed or result.file is not None else "warning"
         self.notify(result.describe(), title=what or "Copied", severity=severity, markup=False,
                     timeout=6)
         return result
@@ -361,47 +392,21 @@ class DocbaoApp(App[None]):
         user is told why, and the note stays as it was)."""
         if self._editor is not None:
             return self._editor(text)
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "nano"
-        fd, name = tempfile.mkstemp(prefix="docbao-note-", suffix=".md", text=True)
-        path = Path(name)
-        try:
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-            except (OSError, UnicodeError) as exc:  # a full disk; a lone surrogate pasted into the note
-                why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-                self.notify(f"Could not write the note for the editor: {why}; the note was not changed",
-                            severity="error", markup=False)
-                return None
-            try:
-                code = self._run_editor([*shlex.split(editor), str(path)])
-            except Exception as exc:  # SuspendNotSupported, FileNotFoundError for a missing editor
-                self.notify(f"Could not run the editor {editor!r}: {exc or type(exc).__name__}",
-                            severity="error", markup=False)
-                return None
-            if code != 0:
-                self.notify(f"The editor exited with status {code}; the note was not changed",
-                            severity="warning", markup=False)
-                return None
-            try:
-                return path.read_text(encoding="utf-8").rstrip("\n")
-            except UnicodeDecodeError as exc:
-                self.notify(f"The editor saved the note in another encoding than UTF-8 (byte {exc.start}); the "
-                            "note was not changed. Save it as UTF-8 and try again.", title="Note not changed",
-                            severity="error", timeout=10, markup=False)
-                return None
-            except OSError as exc:
-                self.notify(f"Could not read the note back from the editor: {exc.strerror or exc}; the note "
-                            "was not changed", title="Note not changed", severity="error", timeout=10,
-                            markup=False)
-                return None
-        finally:
-            path.unlink(missing_ok=True)
+        from docbao.tui.editor import edit_in_editor
+
+        return edit_in_editor(self, text)
 
     def _run_editor(self, argv: list[str]) -> int:
         """Run the editor with the app suspended; its exit status."""
         with self.suspend():
             return subprocess.call(argv)
+
+
+def row_of(article: Article) -> Row:
+    """The library's row of an article (counts and store state come later)."""
+    meta = article.meta or {}
+    return Row(article.id, article.title, None, date=str(meta.get("date", "")), site=str(meta.get("site", "")),
+               feed=str(meta.get("feed_title") or meta.get("feed") or ""))
 
 
 _EXT = {"json": "json", "w3c": "jsonld", "jsonl": "jsonl", "md": "md"}

@@ -37,12 +37,49 @@ class LazyAnalyzer:
         return getattr(self._analyzer(), name)
 
 
+def binding_ids() -> frozenset[str]:
+    """The ids of every binding a keymap may remap (imports every screen: only when a keymap is given)."""
+    from docbao.tui.app import DocbaoApp
+    from docbao.tui.screens import dialogs, entity_index, help, library, library_table, quotebook, reader
+    from docbao.tui.widgets.article_view import ArticleView
+    from docbao.tui.widgets.search_bar import SearchBar
+
+    classes: list[Any] = [DocbaoApp, ArticleView, SearchBar, library.LibraryScreen, library_table.ArticleTable,
+                          reader.ReaderScreen, help.HelpScreen, quotebook.QuotebookScreen,
+                          entity_index.EntityIndexScreen]
+    classes += [c for c in vars(dialogs).values() if isinstance(c, type) and hasattr(c, "BINDINGS")]
+    return frozenset(b.id for c in classes for b in getattr(c, "BINDINGS", ()) if getattr(b, "id", None))
+
+
+def settings() -> tuple[Any, Any, str]:
+    """(the config, the remembered state, the theme to start with). Raises ConfigError: one line naming the
+    file (or DOCBAO_THEME) and the key."""
+    from textual.theme import BUILTIN_THEMES
+
+    from docbao.tui.config import State, default_path, effective_theme, load
+
+    path = default_path()
+    try:
+        wants_keymap = path.is_file() and "keymap" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        wants_keymap = False
+    themes = frozenset(BUILTIN_THEMES)
+    config = load(path, themes=themes, binding_ids=binding_ids() if wants_keymap else ())
+    state = State.load()
+    return config, state, effective_theme(config, state, os.environ, themes=themes)
+
+
 def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None, list[str], int]:
     """(the app, or None when there is nothing to read; messages for stderr; exit code if no app)."""
     from docbao.store import paths as store_paths
     from docbao.store.articles import Library, default_paths
+    from docbao.tui.config import ConfigError
 
-    lib = Library.load(paths or default_paths())
+    try:
+        config, state, theme = settings()
+    except ConfigError as exc:
+        return None, [str(exc)], 2
+    lib = Library.load(paths or [str(p) for p in config.library_paths] or default_paths())
     errors = [str(e) for e in lib.errors]
     if not lib.articles:
         where = " ".join(paths) if paths else str(store_paths.seeds_dir())
@@ -58,8 +95,11 @@ def build_app(paths: list[str], db: str | None = None) -> tuple[DocbaoApp | None
 
     from docbao.tui.app import DocbaoApp
 
-    analyzer = LazyAnalyzer(store_paths.cache_dir())
-    app = DocbaoApp(None, analyzer, lib, store_factory=open_store, db_path=Path(db_path), load_errors=errors)
+    cache = store_paths.cache_dir()
+    app = DocbaoApp(None, LazyAnalyzer(cache), lib, store_factory=open_store, db_path=Path(db_path),
+                    load_errors=errors, theme=theme, keymap=config.keymap, citation_format=config.citation_format,
+                    mark_read=config.mark_read, remember_theme=state.save_theme, export_folder=config.export_folder,
+                    cache_dir=cache)
     return app, errors, 0
 
 

@@ -119,3 +119,96 @@ def test_tag_a_quote_then_export(tmux: Tmux, tmp_path: Path) -> None:
     md = subprocess.run([docbao, "export", "--db", str(db), "--format", "md", str(SEED)], capture_output=True,
                         text=True, env=env_all, check=True, timeout=60)
     assert TAG in md.stdout and exact[:20] in md.stdout
+
+
+def test_search_next_article_and_a_remapped_key(tmux: Tmux, tmp_path: Path) -> None:
+    """The reading habits in a real terminal: a config file remaps search to f; f, lukashenko, Enter shows
+    1/4 on the seed; [ and ] open the previous and next article of the library's order."""
+    docbao = docbao_command()
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"reader.search" = "f"\n', encoding="utf-8")
+    env = {
+        "DOCBAO_DB": str(tmp_path / "docbao.json"),
+        "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
+        "DOCBAO_DATA_DIR": str(tmp_path / "data"),
+        "DOCBAO_CONFIG": str(config),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
+    seeds = ROOT / "seeds"
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "140", "-y", "40", *env_args,
+             f"{docbao} {seeds}; echo DOCBAO-EXITED-$?; sleep 60")
+    tmux.run("set", "-s", "escape-time", "0")
+    tmux.wait("4 articles", 30)
+    tmux.keys("End")  # "Ông Putin…" is the last title
+    time.sleep(0.3)
+    tmux.keys("Enter")
+    tmux.wait("quotes", 60)  # the header counts entities and quotes once the analysis is done
+    tmux.keys("f")  # the remapped search key
+    time.sleep(0.5)
+    tmux.type("lukashenko")
+    tmux.wait("–/4", 10)
+    tmux.keys("Enter")
+    screen = tmux.wait("1/4", 10)
+    assert "search “lukashenko” 1/4" in screen
+    tmux.keys("Escape")  # the search line closes; the hits stay
+    time.sleep(0.3)
+    tmux.keys("[")  # the previous article of the library's order
+    tmux.wait("[Bài mẫu] Ngân hàng", 15)
+    time.sleep(0.3)
+    tmux.keys("]")  # and the next one: back to the seed
+    tmux.wait("Ông Putin phát biểu", 15)
+    tmux.keys("C-q")
+    tmux.wait("DOCBAO-EXITED-0", 20)
+
+
+def test_add_a_url_from_the_app_tag_a_quote_export_with_the_url(tmux: Tmux, tmp_path: Path) -> None:
+    """News from the web as a person gets it: + in the library, the address of a page served on 127.0.0.1,
+    the article opens; a quote is tagged; the export cites the page's URL."""
+    from tests.unit.webserver import WebServer, html_page
+
+    docbao = docbao_command()
+    server = WebServer()
+    try:
+        paras = [p for p in SEED.read_text(encoding="utf-8").splitlines()[1:] if p.strip()]
+        url = server.route("/tin/putin-minsk.html", html_page(SEED.read_text(encoding="utf-8").splitlines()[0],
+                                                              paras))
+        db = tmp_path / "docbao.json"
+        env = {
+            "DOCBAO_DB": str(db),
+            "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
+            "DOCBAO_DATA_DIR": str(tmp_path / "data"),
+            "DOCBAO_LIBRARY_DIR": str(tmp_path / "library"),
+            "DOCBAO_CONFIG": str(tmp_path / "no-config.toml"),
+            "TERM": "xterm-256color",
+            "LANG": "C.UTF-8",
+        }
+        env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
+        tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "140", "-y", "40", *env_args,
+                 f"{docbao}; echo DOCBAO-EXITED-$?; sleep 60")
+        tmux.run("set", "-s", "escape-time", "0")
+        tmux.wait("articles", 30)
+        tmux.keys("+")
+        tmux.wait("Add an article from the web", 10)
+        time.sleep(0.3)
+        tmux.type(url)
+        tmux.keys("Enter")
+        tmux.wait("quotes", 90)  # fetched, opened, analysed
+        tmux.keys("Q")  # the Quotes tab
+        tmux.wait("Quotes")
+        tmux.keys("Enter")  # jump to the first quote
+        time.sleep(0.3)
+        tmux.keys("a")
+        tmux.wait("Tag / note")
+        time.sleep(0.3)
+        tmux.type(TAG)
+        tmux.keys("Enter")
+        tmux.wait("Saved", 10)
+        tmux.keys("C-q")
+        tmux.wait("DOCBAO-EXITED-0", 20)
+    finally:
+        server.close()
+    out = subprocess.run([docbao, "export", "--db", str(db), "--format", "w3c"], capture_output=True, text=True,
+                         env={**os.environ, **env}, check=True, timeout=60).stdout
+    assert TAG in out and url in out  # the annotation's target source is the page's URL

@@ -18,6 +18,7 @@ from docbao.store.articles import Article, from_text
 from docbao.tui.app import DocbaoApp
 from docbao.tui.clipboard import Clipboard
 
+QUOTE_TEXT = "Phương Tây đang leo thang căng thẳng"
 TEXT = (
     "Ông Putin gặp ông Lukashenko tại Minsk ngày 6/12.\n"
     "Tổng thống Nga nói: “Phương Tây đang leo thang căng thẳng”, theo Điện Kremlin.\n"

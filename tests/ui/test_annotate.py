@@ -148,7 +148,7 @@ async def test_edit_then_delete_with_confirmation(make_app, store) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         reader = await open_reader(pilot)
         ann = store.add(reader.article, TEXT.index("Minsk"), TEXT.index("Minsk") + 5, tags=["cũ"], note="ghi chú")
-        reader._reload_annotations()
+        reader.refresh_notes()
         reader.go_to(TEXT.index("Minsk") + 1)
         await pilot.press("e")
         await settle(pilot, lambda: isinstance(app.screen, AnnotateDialog))
@@ -179,7 +179,7 @@ async def test_edit_and_delete_from_the_notes_tab(make_app, store) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         reader = await open_reader(pilot)
         ann = store.add(reader.article, tags=["bài hay"])
-        reader._reload_annotations()
+        reader.refresh_notes()
         await pilot.press("T")
         assert reader.query_one("#notes-list").has_focus
         await pilot.press("e")
@@ -218,8 +218,14 @@ async def test_a_failed_save_is_reported_not_a_crash(make_app, store, monkeypatc
         await pilot.press("a")
         await settle(pilot, lambda: isinstance(app.screen, AnnotateDialog))
         await pilot.press(*"x", "enter")
-        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await settle(pilot, lambda: any("No space left" in n.message for n in app._notifications))
         assert any("No space left" in n.message and n.severity == "error" for n in app._notifications)
+        # F5: the dialog stays open with what was typed, to try again (or Esc to drop it)
+        assert isinstance(app.screen, AnnotateDialog)
+        assert app.screen.query_one("#tags").value == "x"
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        assert store.all() == []
         monkeypatch.setattr(store, "set_reading", full)
         await pilot.press("m")
         await pilot.press("q")  # leaving still works; the position could not be saved, and says so

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from docbao.store.citation import citation
 from docbao.tui.clipboard import Clipboard, osc52
-from docbao.tui.screens.reader import citation
 from tests.ui.conftest import TEXT, FakeNative, open_reader, settle
 
 QUOTE = "Phương Tây đang leo thang căng thẳng"

@@ -77,7 +77,7 @@ async def test_filter_covers_text_and_tags(make_app, store, articles) -> None:
     store.add(vang, tags=["kinh tế"])
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, lambda: app.screen._text_folded)
+        await settle(pilot, lambda: app.library.text_indexed)
         app.screen.set_filter("sjc")  # only in the body of the gold article
         await settle(pilot)
         assert titles(app) == ["[quan trọng] Giá vàng tăng"]
@@ -103,14 +103,16 @@ async def test_sort_cycles_title_opened_annotations(make_app, store, articles) -
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert app.screen.sort == "opened"
+        assert app.library.sort == "opened"
         assert titles(app)[0] == articles[1].title
         await pilot.press("s")
         await settle(pilot)
-        assert app.screen.sort == "annotations"
+        assert app.library.sort == "annotations"
         assert titles(app)[0] == gold.title
         await pilot.press("s")
-        assert app.screen.sort == "title"
+        assert app.library.sort == "date"
+        await pilot.press("s")
+        assert app.library.sort == "title"
 
 
 async def test_counts_fill_in_from_the_cache_without_delaying_paint(make_app, analyzer) -> None:
@@ -161,23 +163,23 @@ async def test_ten_thousand_articles_paint_and_filter(make_app) -> None:
 async def test_folded_text_does_not_grow_with_each_corrections_change(make_app, articles) -> None:
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.screen._text_folded)
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen) and app.library.text_indexed)
         lib = app.screen
+        index = app.library
         lengths = []
         for _ in range(2):  # two corrections changes: the counts (and folded texts) are read again
+            index._bodies = None
             app.corrections_edited()
-            lib._text_folded = False
-            lib.on_screen_resume()
-            await settle(pilot, lambda: lib._text_folded)
-            lengths.append([len(h) for h in lib._haystacks])
+            await settle(pilot, lambda: index.text_indexed)
+            lengths.append([len(index._hay(i)) for i in range(len(index.rows))])
         assert lengths[0] == lengths[1]
         body = " ".join(fold(articles[1].text).split())
-        i = lib.table.index[articles[1].id]
-        assert lib._haystacks[i].count(body) == 1
+        i = index.by_id[articles[1].id]
+        assert index._hay(i).count(body) == 1
         # a tag change keeps the body searchable, once
         app.store.add(articles[1], tags=["mưa"])
         lib.refresh_rows()
-        assert lib._haystacks[i].count(body) == 1 and "mua" in lib._haystacks[i]
+        assert index._hay(i).count(body) == 1 and "mua" in index._hay(i)
         lib.set_filter("nuoc ngap")
         await settle(pilot)
         assert titles(app) == ["Hà Nội mưa lớn"]

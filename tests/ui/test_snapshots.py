@@ -1,14 +1,17 @@
-"""Snapshots (pytest-textual-snapshot) at a fixed terminal size, with a fake analyzer and articles built in
-memory, so they depend on nothing of this machine. Before each shot: workers done, toasts cleared, cursors
-not blinking. Update with ``pytest tests/ui/test_snapshots.py --snapshot-update`` and look at the report."""
+"""Snapshots (pytest-textual-snapshot) with a fake analyzer and articles built in memory, so they depend on
+nothing of this machine. Before each shot: workers done, toasts cleared, cursors not blinking. The main views
+are shot at 140×40, 80×24 and 60×20 in the dark and the light theme (every key that matters in the footer,
+every dialog with its buttons); a few more at 120×34. Update with
+``pytest tests/ui/test_snapshots.py --snapshot-update`` and look at the report."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import Input, TextArea
 
-from docbao.tui.screens.dialogs import AnnotateDialog
+from docbao.tui.screens.dialogs import AnnotateDialog, CorrectionDialog
 from tests.ui.conftest import TEXT, analysis_of, open_reader, settle
 
 SIZE = (120, 34)
@@ -26,6 +29,8 @@ async def still(pilot: Any) -> None:
         widget.cursor_blink = False
     app.clear_notifications()
     await settle(pilot)
+    app.clear_notifications()  # a toast posted while settling (marked read on reaching the end)
+    await settle(pilot)
 
 
 def test_library(snap_compare, make_app, analyzer, store, articles) -> None:
@@ -34,7 +39,50 @@ def test_library(snap_compare, make_app, analyzer, store, articles) -> None:
     app = make_app()
 
     async def run_before(pilot: Any) -> None:
-        await settle(pilot, lambda: all(r.entities is not None for r in app.screen.table.rows))
+        await settle(pilot, lambda: all(r.entities is not None for r in app.library.rows))
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+SIZES = [(140, 40), (80, 24), (60, 20)]
+THEMES = ["textual-dark", "textual-light"]
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", ["library", "reader", "tag-dialog", "correction-dialog"])
+def test_views_at_three_sizes_in_both_themes(snap_compare, make_app, store, articles, analyzer, view, size,
+                                             theme) -> None:
+    analyzer.cache[TEXT] = analysis_of()
+    store.add(articles[3], tags=["kinh tế"])
+    app = make_app(theme=theme, mark_read="never")  # no "marked as read" toast racing the shot
+
+    async def run_before(pilot: Any) -> None:
+        if view == "library":
+            await settle(pilot, lambda: all(r.entities is not None for r in app.library.rows))
+        else:
+            reader = await open_reader(pilot)
+            reader.go_to(TEXT.index(QUOTE) + 2)
+            if view == "tag-dialog":
+                await pilot.press("a")
+                await settle(pilot, lambda: isinstance(app.screen, AnnotateDialog))
+                await pilot.press(*"Nga")
+            elif view == "correction-dialog":
+                reader.go_to(TEXT.index("Minsk"))
+                await pilot.press("x")
+                await settle(pilot, lambda: isinstance(app.screen, CorrectionDialog))
+        await still(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_reader_search_hits(snap_compare, make_app) -> None:
+    app = make_app()
+
+    async def run_before(pilot: Any) -> None:
+        await open_reader(pilot)
+        await pilot.press("slash", *"lukashenko", "enter")
         await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -44,7 +92,7 @@ def test_library_filtered(snap_compare, make_app) -> None:
     app = make_app()
 
     async def run_before(pilot: Any) -> None:
-        await settle(pilot, lambda: app.screen._text_folded)
+        await settle(pilot, lambda: app.library.text_indexed)
         await pilot.press("slash", *"ha noi")
         await still(pilot)
 

@@ -251,7 +251,7 @@ def test_cjk_half_megabyte_lays_out_fast() -> None:
 def test_layout_spans_and_selection_never_import_textual() -> None:
     code = (
         "import sys\n"
-        "import docbao.tui.widgets.article_view.layout, docbao.tui.widgets.article_view.spans\n"
+        "import docbao.tui.widgets.article_view.layout, docbao.tui.model.spans\n"
         "import docbao.tui.widgets.article_view.selection\n"
         "print(','.join(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))))\n"
     )
@@ -384,9 +384,9 @@ def test_property_a_drawn_line_is_its_graphemes_whatever_cuts_the_styles_make(pa
                                                                                 cuts: list[int]) -> None:
     from rich.style import Style
 
+    from docbao.tui.model.spans import ViewSpan
     from docbao.tui.styles import SpanStyles
     from docbao.tui.widgets.article_view.draw import line_segments
-    from docbao.tui.widgets.article_view.spans import ViewSpan
 
     text = "".join(parts)
     layout = Layout(text, width)

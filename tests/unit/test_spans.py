@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docbao.tui.widgets.article_view.spans import SpanIndex, ViewSpan
+from docbao.tui.model.spans import SpanIndex, ViewSpan
 
 TEXT = "Thủ tướng Phạm Minh Chính nói: “Việt Nam luôn coi trọng quan hệ với Nhật Bản”.\n\nHà Nội, 12/3."
 

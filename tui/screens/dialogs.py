@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +31,8 @@ from docbao.analysis.text import fold
 if TYPE_CHECKING:
     from docbao.tui.app import DocbaoApp
 
+T = TypeVar("T")
+
 __all__ = [
     "AnnotateDialog",
     "AnnotationEdit",
@@ -44,15 +47,10 @@ __all__ = [
 
 
 def parse_tags(raw: str) -> tuple[str, ...]:
-    """Comma-separated tags → tuple: trimmed, a leading # dropped, empty ones and repeats removed."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for part in raw.split(","):
-        tag = " ".join(part.split()).lstrip("#").strip()
-        if tag and tag not in seen:
-            seen.add(tag)
-            out.append(tag)
-    return tuple(out)
+    """Comma-separated tags as the store keeps them (store.annotations.normalize_tags)."""
+    from docbao.store.annotations import normalize_tags
+
+    return normalize_tags(part.strip().lstrip("#") for part in raw.split(","))
 
 
 class TagSuggester(Suggester):
@@ -77,13 +75,21 @@ class TagSuggester(Suggester):
         return None
 
 
+class Dialog(ModalScreen[T]):
+    """A modal dialog that fits small terminals: below 26 rows or 72 columns it tightens (classes -short and
+    -narrow, see docbao.tcss), and its buttons stay on screen."""
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (26, "-tall")]  # noqa: RUF012 - Textual's API
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]  # noqa: RUF012
+
+
 @dataclass(frozen=True)
 class AnnotationEdit:
     tags: tuple[str, ...]
     note: str
 
 
-class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
+class AnnotateDialog(Dialog[AnnotationEdit | None]):
     """Tag and note a passage (or the whole article)."""
 
     BINDINGS = [  # noqa: RUF012
@@ -93,8 +99,12 @@ class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
     ]
 
     def __init__(self, heading: str, excerpt: str | None, *, tags: tuple[str, ...] = (), note: str = "",
-                 known_tags: dict[str, int] | None = None) -> None:
+                 known_tags: dict[str, int] | None = None,
+                 save: Callable[[AnnotationEdit], str | None] | None = None) -> None:
+        """``save``: called with the edit when the user saves; it returns None when saved, else the reason,
+        and the dialog then stays open with what was typed (a full disk must not lose a note)."""
         super().__init__()
+        self.save = save
         self.heading = heading
         self.excerpt = excerpt
         self.initial_tags = tags
@@ -117,9 +127,9 @@ class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
             yield Label("Note")
             yield TextArea(self.initial_note, id="note", soft_wrap=True, show_line_numbers=False)
             with Horizontal(classes="buttons"):
-                yield Button("Save  ctrl+s", id="save", variant="primary")
-                yield Button("Edit note in $EDITOR  ctrl+e", id="editor")
-                yield Button("Cancel  esc", id="cancel")
+                yield Button("Save ^s", id="save", variant="primary")
+                yield Button("$EDITOR ^e", id="editor")
+                yield Button("Cancel esc", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#tags", Input).focus()
@@ -130,7 +140,23 @@ class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
         return AnnotationEdit(tags, note)
 
     def action_save(self) -> None:
-        self.dismiss(self.result())
+        from docbao.store.storage import StoreError
+
+        try:
+            edit = self.result()
+        except StoreError as exc:  # a tag the store refuses (a lone surrogate pasted in)
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8, markup=False)
+            return
+        if self.save is not None:
+            if not edit.tags and not edit.note:
+                self.notify("Nothing to save: no tag and no note", severity="warning", timeout=3)
+                return
+            error = self.save(edit)
+            if error is not None:
+                self.notify(f"{error}. Your tags and note are still here: try again, or Esc to drop them.",
+                            title="Not saved", severity="error", timeout=10, markup=False)
+                return
+        self.dismiss(edit)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -155,7 +181,7 @@ class AnnotateDialog(ModalScreen[AnnotationEdit | None]):
             event.button.id or "cancel"]()
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     BINDINGS = [  # noqa: RUF012
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -192,7 +218,7 @@ FORMAT_NAMES = {"json": "JSON (docbao)", "w3c": "W3C Web Annotation JSON-LD", "j
                 "md": "Markdown"}
 
 
-class ExportDialog(ModalScreen[Path | None]):
+class ExportDialog(Dialog[Path | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]  # noqa: RUF012
 
     def __init__(self, fmt: str, default: Path, one_article: bool = False) -> None:
@@ -251,10 +277,20 @@ CORRECTION_LABELS = (("PER", "person (người)"), ("LOC", "place (địa danh)"
                      ("", "not an entity (không phải thực thể)"))
 
 
-class CorrectionDialog(ModalScreen[CorrectionChoice | None]):
+class SpaceCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that space ticks and Enter leaves alone (Enter applies the dialog: it used to un-tick the
+    box just ticked with "Tab, then space" before applying)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]  # noqa: RUF012
+
+
+class CorrectionDialog(Dialog[CorrectionChoice | None]):
     """Choose what ``surface`` is; here only or everywhere."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="correct.cancel")]  # noqa: RUF012
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "cancel", "Cancel", id="correct.cancel"),
+        Binding("enter", "apply", "Apply", id="correct.apply", show=False),
+    ]
 
     def __init__(self, surface: str, current: str | None, article_id: str) -> None:
         super().__init__()
@@ -268,7 +304,7 @@ class CorrectionDialog(ModalScreen[CorrectionChoice | None]):
             yield Label(Content.assemble("Correct “", (self.surface, "bold"), "”", now), classes="dialog-title")
             yield OptionList(*[Option(Content(f"{k or '—':5} {name}"), id=k or "none")
                                for k, name in CORRECTION_LABELS], id="labels")
-            yield Checkbox("Only in this article", value=False, id="only-here")
+            yield SpaceCheckbox("Only in this article", value=False, id="only-here")
             yield Static(Content.styled("Enter applies; the article is analysed again with your correction."
                                         "\nTab, then space: only in this article · Esc cancels", "dim"),
                          markup=False)
@@ -283,7 +319,16 @@ class CorrectionDialog(ModalScreen[CorrectionChoice | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        label = None if event.option.id == "none" else event.option.id
+        self._apply(event.option.id)
+
+    def action_apply(self) -> None:
+        """Enter anywhere in the dialog (the checkbox included) applies the highlighted label."""
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None:
+            self._apply(option.id)
+
+    def _apply(self, option_id: str | None) -> None:
+        label = None if option_id == "none" else option_id
         scope = self.article_id if self.query_one(Checkbox).value else "global"
         self.dismiss(CorrectionChoice(self.surface, label, scope))
 
@@ -291,7 +336,7 @@ class CorrectionDialog(ModalScreen[CorrectionChoice | None]):
         self.dismiss(None)
 
 
-class CorrectionsScreen(ModalScreen[bool]):
+class CorrectionsScreen(Dialog[bool]):
     """Every correction; d undoes the highlighted one."""
 
     BINDINGS = [  # noqa: RUF012

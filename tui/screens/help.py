@@ -31,18 +31,12 @@ class HelpScreen(ModalScreen[None]):
     def _content(self) -> Content:
         parts: list[Content | str | tuple[str, str]] = [("docbao — keys\n", "bold")]
         title = getattr(self.under, "HELP_TITLE", type(self.under).__name__.replace("Screen", ""))
-        rows: list[tuple[str, str]] = []
-        keys_help = getattr(self.under, "keys_help", None)
-        if callable(keys_help):
-            rows.extend(keys_help())  # written for people; covers the screen's bindings
-        else:
-            for b in getattr(self.under, "BINDINGS", []):
-                if isinstance(b, Binding) and b.description:
-                    rows.append((self.app.get_key_display(b), b.description))
+        help_bindings = getattr(self.under, "help_bindings", None)
+        bindings = help_bindings() if callable(help_bindings) else getattr(self.under, "BINDINGS", [])
+        rows = binding_rows(self.app, bindings)
         parts.append((f"\n{title}\n", "bold underline"))
         parts.extend(_rows(rows))
-        app_rows = [(self.app.get_key_display(b), b.description) for b in self.app.BINDINGS
-                    if isinstance(b, Binding) and b.description]
+        app_rows = binding_rows(self.app, self.app.BINDINGS)
         app_rows.append(("ctrl+p", "command palette: every action, and open any article by title"))
         parts.append(("\nEverywhere\n", "bold underline"))
         parts.extend(_rows(app_rows))
@@ -55,6 +49,22 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def binding_rows(app: Any, bindings: Any) -> list[tuple[str, str]]:
+    """(keys, what they do) for every binding with a description, from the bindings themselves (so help
+    follows a remapped keymap); bindings with one action share a row."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    keymap = getattr(app, "_keymap", {}) or {}
+    for b in bindings:
+        if not isinstance(b, Binding) or not b.description:
+            continue
+        keys, _ = rows.setdefault(b.action, ([], b.tooltip or b.description))
+        remapped = keymap.get(b.id) if b.id else None
+        shown = remapped.replace(",", " ") if remapped else app.get_key_display(b)
+        if shown not in keys:
+            keys.append(shown)
+    return [(" ".join(keys), desc) for keys, desc in rows.values()]
 
 
 def _rows(rows: list[tuple[str, str]], total: int = 90) -> list[Content | str | tuple[str, str]]:

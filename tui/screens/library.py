@@ -1,69 +1,67 @@
-"""The library: one line per article, filter as you type (diacritic-insensitive), sort, Enter opens.
+"""The library: a thin view over :class:`tui.model.library.LibraryIndex` (the app's ``library``).
 
-First paint shows titles and words; notes, tags and read state follow from the store as soon as it is open
-(launch opens it just after the first paint, see DocbaoApp), and entity and quote
-counts come from the analysis cache in a background worker and fill in as they arrive. The folded text
-of every article (for filtering over the body) is also built there; until it is ready the filter covers
-titles and tags.
+First paint shows titles; notes, tags and read state follow from the store as soon as it is open, and
+entity and quote counts (and who is quoted, for ``who:``) come from the analysis cache in a worker. The
+cursor starts on the article read last and moves only when you move it.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from docbao.analysis.text import fold
+from docbao.tui.model.library import SORTS
 from docbao.tui.palette import PaletteCommand, binding_commands
 from docbao.tui.screens.footer import QuietFooter
-from docbao.tui.screens.library_table import ArticleTable, ArticleTableHeader, LibraryRow
+from docbao.tui.screens.library_table import ArticleTable, ArticleTableHeader
 
 if TYPE_CHECKING:
     from docbao.tui.app import DocbaoApp
+    from docbao.tui.model.store import StoreHandle
 
-SORTS = ("title", "opened", "annotations")
-WORDS_NOW_LIMIT = 2_000_000  # characters in the whole library
-SORT_NAMES = {"title": "title", "opened": "date opened", "annotations": "annotations"}
+__all__ = ["LibraryScreen"]
 
-def _haystack(title: str, tags: list[str]) -> str:
-    return " ".join(fold(title).split()) + "\n" + "\n".join(" ".join(fold(t).split()) for t in tags)
-
-
-def _fold_body(text: str) -> str:
-    """Folded, with runs of white space (line breaks too) as one space, so a phrase matches across lines."""
-    return " ".join(fold(text).split())
+WORDS_NOW_LIMIT = 2_000_000  # characters in the whole library: beyond, words are counted in the worker
+PLACEHOLDER = "Filter: words, tag:NAME, who:NAME, is:unread (ha noi finds Hà Nội)   / to focus, Esc to clear"
 
 
 class LibraryScreen(Screen[None]):
     """The articles docbao has open."""
 
+    HELP_TITLE = "Library"
     AUTO_FOCUS = "ArticleTable"
-    BINDINGS = [  # noqa: RUF012
-        Binding("slash", "focus_filter", "Filter", id="library.filter", key_display="/"),
-        Binding("s", "cycle_sort", "Sort", id="library.sort"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter", id="library.filter", key_display="/",
+                tooltip="filter: words in titles, tags and text; tag:NAME; who:NAME; is:unread"),
+        Binding("s", "cycle_sort", "Sort", id="library.sort", tooltip="sort: title, date opened, annotations, date"),
+        Binding("Q", "app.quote_book", "Quotes", id="library.quotes",
+                tooltip="every quote in the library, with speaker and article"),
+        Binding("P", "app.entity_index", "People", id="library.entities",
+                tooltip="people, places and organisations across the library"),
+        Binding("plus", "app.add_url", "Add URL", id="library.add", key_display="+",
+                tooltip="add an article from the web by its address"),
+        Binding("F", "app.feeds", "Feeds", id="library.feeds", tooltip="the feeds you follow: follow, refresh"),
+        Binding("A", "app.analyse_library", "Analyse all", id="library.analyse", show=False,
+                tooltip="analyse every article in the background (cached; resumes after a restart)"),
         Binding("escape", "clear_filter", "Clear filter", id="library.clear", show=False),
         Binding("q", "app.quit", "Quit", id="library.quit"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort = "title"
-        self.query_text = ""
-        self._haystacks: list[str] = []  # what the filter searches: base (+ "\n" + folded body when ready)
-        self._bases: list[str] = []  # folded title + tags of each row
-        self._bodies: list[str] | None = None  # folded text of each row, once the worker has folded it
-        self._title_rank: list[int] = []  # each row's place in title order (folded)
-        self._words_later = False
-        self._text_folded = False
-        self._counts_version = 0  # the app's corrections_version the counts were read under
-        self._last: tuple[str, list[int]] | None = None
+        self._placed = False  # the cursor was put on the article read last (once)
+        self._counts_version = -1  # the corrections version the counts were read under
 
     @property
     def docbao(self) -> DocbaoApp:
@@ -71,217 +69,187 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("docbao", "bold"), "  library"), id="library-title")
-        yield Input(placeholder="Filter: title, tags or text (ha noi finds Hà Nội)   / to focus, Esc to clear",
-                    id="library-filter")
+        yield Input(placeholder=PLACEHOLDER, id="library-filter")
         yield ArticleTableHeader(id="library-header")
-        yield ArticleTable(self._build_rows(), id="library-table")
+        yield ArticleTable(self.docbao.library.rows, id="library-table")
+        with Horizontal(id="library-progress"):
+            yield ProgressBar(id="library-progress-bar", show_eta=False)
+            yield Static("", id="library-progress-text", markup=False)
         yield Static("", id="library-status", markup=False)
         yield QuietFooter()
-
-    # -- rows ------------------------------------------------------------------------------------------
-    def _build_rows(self) -> list[LibraryRow]:
-        app = self.docbao
-        known = self._read_store() or ({}, {}, {})
-        counts, tags, states = known
-        rows = []
-        haystacks = []
-        # Counting words splits every text: cheap for a few articles, 0.3 s for 10,000 (the worker does it)
-        self._words_later = sum(len(a.text) for a in app.articles) > WORDS_NOW_LIMIT
-        for a in app.articles:
-            r = states.get(a.id)
-            words = None if self._words_later else a.words
-            row = LibraryRow(a.id, a.title, words, None, None, counts.get(a.id, 0),
-                             list(tags.get(a.id, ())), bool(r and r.read), str((r and r.opened) or ""))
-            rows.append(row)
-            haystacks.append(_haystack(a.title, row.tags))
-        self._bases = haystacks
-        self._haystacks = list(haystacks)
-        order = sorted(range(len(rows)), key=lambda i: haystacks[i])  # haystacks start with the folded title
-        self._title_rank = [0] * len(rows)
-        for rank, i in enumerate(order):
-            self._title_rank[i] = rank
-        return rows
-
-    def _read_store(self) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]] | None:
-        """(annotation counts, tags, reading states) by article; None without a store, or if the store
-        refused its file (the app then shows the error screen)."""
-        app = self.docbao
-        store = app.store
-        if store is None:
-            return None
-
-        def read() -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
-            return store.counts_by_article(), store.tags_by_article(), store.reading_states()
-
-        ok, known = app.store_read(read)
-        return known if ok else None
 
     @property
     def table(self) -> ArticleTable:
         return self.query_one(ArticleTable)
 
     def on_mount(self) -> None:
-        self._apply(keep=None)
-        if self.docbao.store is not None:
+        lib = self.docbao.library
+        if sum(len(a.text) for a in self.docbao.articles) <= WORDS_NOW_LIMIT:
+            for row, a in zip(lib.rows, self.docbao.articles, strict=True):
+                row.words = a.words
+        self.docbao.store_signal.subscribe(self, self._store_changed)
+        self.docbao.corrections_signal.subscribe(self, lambda _v: self.fill_counts())
+        self.query_one("#library-progress").display = False
+        lib = self.docbao.library
+        self.table.show(lib.filter(lib.query_text), keep=lib.last_read() or (
+            lib.rows[lib.view[0]].article_id if lib.view else None))
+        self.refresh_rows()
+        self._apply()
+        if self.docbao.store_handle.ready:
             self.fill_counts()
 
-    def store_ready(self) -> None:
-        """The database is open (launch opens it after the first paint): notes, tags, read state, counts."""
-        self.refresh_rows()
-        self.fill_counts()
+    def _store_changed(self, handle: StoreHandle) -> None:
+        if handle.ready:
+            self.refresh_rows()
+            self.fill_counts()
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
-        if self._counts_version != self.docbao.corrections_version and self.docbao.store is not None:
-            self.fill_counts()  # corrections changed: counts from the cache under the new corrections
+        if self._counts_version != self.docbao.corrections_version and self.docbao.store_handle.ready:
+            self.fill_counts()
 
-    def refresh_rows(self, article_ids: list[str] | None = None) -> None:
-        """Re-read annotation counts, tags and reading state from the store (after the reader closes)."""
-        table = self.table
-        known = self._read_store()
-        if known is None:
+    # -- rows ------------------------------------------------------------------------------------------
+    def refresh_rows(self) -> None:
+        """Notes, tags and read state from the store (at open, and after the reader closes)."""
+        app = self.docbao
+        handle = app.store_handle
+        if not handle.ready:
             return
-        counts, tags, states = known
-        ids = article_ids if article_ids is not None else list(table.index)
+        store = handle.live
+        out = handle.read(lambda: (store.counts_by_article(), store.tags_by_article(), store.reading_states()))
+        if not out.ok or out.value is None:
+            app.show_store_error()
+            return
+        counts, tags, states = out.value
+        lib = app.library
         changed = False
-        for aid in ids:
-            i = table.index.get(aid)
-            if i is None:
-                continue
-            row = table.rows[i]
-            if aid in self.docbao.analysis_counts:
-                row.entities, row.quotes = self.docbao.analysis_counts[aid]
-            r = states.get(aid)
-            new_tags = list(tags.get(aid, ()))
-            new = (counts.get(aid, 0), new_tags, bool(r and r.read), str((r and r.opened) or ""))
+        for i, row in enumerate(lib.rows):
+            if row.article_id in app.analysis_counts:
+                row.entities, row.quotes = app.analysis_counts[row.article_id]
+            r = states.get(row.article_id)
+            new = (counts.get(row.article_id, 0), list(tags.get(row.article_id, ())), bool(r and r.read),
+                   str((r and r.opened) or ""))
             if new != (row.notes, row.tags, row.read, row.opened):
+                tags_changed = new[1] != row.tags
                 row.notes, row.tags, row.read, row.opened = new
-                art = self.docbao.articles_by_id[aid]
-                self._bases[i] = _haystack(art.title, new_tags)
-                self._haystacks[i] = self._hay(i)
+                if tags_changed:
+                    lib.row_changed(i)
                 changed = True
-        if changed:
-            self._last = None
-            self._apply(keep=table.current_id)
-        table.refresh()
+        if changed and lib.query_text:
+            self._apply()
+        if not self._placed:
+            self._placed = True
+            last = lib.last_read()
+            if last is not None:
+                self.table.move_to(last)
+        self.table.refresh()
+        self._update_status()
 
     @work(thread=True, exclusive=True, group="library-counts")
     def fill_counts(self) -> None:
-        """Entity and quote counts from the analysis cache (never computing), and folded texts."""
+        """Entity and quote counts and the people quoted, from the analysis cache (never computing);
+        then the folded texts for the filter."""
         worker = get_current_worker()
         app = self.docbao
-        analyzer = app.analyzer
         self._counts_version = app.corrections_version
-        ok, lexicon = app.call_from_thread(app.store_read, app.store.lexicon)
-        if not ok:
-            return  # the store refused its file: the app shows the error screen
+        out = app.call_from_thread(app.store_handle.read, app.store_handle.live.lexicon)
+        if not out.ok:
+            app.call_from_thread(app.show_store_error)
+            return
         articles = list(app.articles)
-        batch: list[tuple[int, int, int, int | None]] = []
-        words_later = self._words_later
+        batch: list[tuple[int, int, int, frozenset[str], int | None]] = []
+        words_later = self.docbao.library.rows[0].words is None if articles else False
         last = time.monotonic()
         for i, a in enumerate(articles):
             if worker.is_cancelled:
                 return
             try:
-                cached = analyzer.cached(a.text, lexicon, article_id=a.id)
-            except Exception:
+                cached = app.analyzer.cached(a.text, out.value, article_id=a.id)
+            except Exception:  # a damaged cache entry is a miss
                 cached = None
             words = a.words if words_later else None
             if cached is None:
-                batch.append((i, -1, -1, words))
+                batch.append((i, -1, -1, frozenset(), words))
             else:
+                people = {fold(e.text) for e in cached.entities if e.label == "PER"}
+                people |= {fold(q.speaker.text) for q in cached.quotes if q.speaker is not None}
                 quotes = sum(1 for q in cached.quotes if q.kind != "term")
-                batch.append((i, len(cached.entities), quotes, words))
+                batch.append((i, len(cached.entities), quotes, frozenset(people), words))
             if time.monotonic() - last > 0.1 or i == len(articles) - 1:
                 app.call_from_thread(self._set_counts, batch)
-                batch = []
-                last = time.monotonic()
-        folded = [_fold_body(a.text) for a in articles]
+                batch, last = [], time.monotonic()
         if not worker.is_cancelled:
-            app.call_from_thread(self._set_folded_text, folded)
+            app.library.set_bodies(a.text for a in articles)
+            app.call_from_thread(self._texts_indexed)
 
-    def _set_counts(self, batch: list[tuple[int, int, int, int | None]]) -> None:
-        table = self.table
+    def _set_counts(self, batch: list[tuple[int, int, int, frozenset[str], int | None]]) -> None:
+        rows = self.docbao.library.rows
         fresh = self.docbao.analysis_counts  # analysed in this session, under the current corrections
-        for i, ents, quotes, words in batch:
-            if i < len(table.rows):
-                row = table.rows[i]
-                row.entities, row.quotes = fresh.get(row.article_id, (ents, quotes))
-                if words is not None:
-                    row.words = words
-        table.refresh()
+        for i, ents, quotes, people, words in batch:
+            row = rows[i]
+            row.entities, row.quotes = fresh.get(row.article_id, (ents, quotes))
+            row.people = people or row.people
+            if words is not None:
+                row.words = words
+        self.table.refresh()
 
-    def _hay(self, i: int) -> str:
-        bodies = self._bodies
-        return self._bases[i] + "\n" + bodies[i] if bodies is not None and i < len(bodies) else self._bases[i]
+    def rows_added(self, article_id: str) -> None:
+        """New articles joined the library: show them (the cursor stays where it was)."""
+        self.table.set_rows(self.docbao.library.rows)
+        self.table.show(self.docbao.library.view, keep=self.table.current_id or article_id)
+        self._update_status()
+        if self.docbao.store_handle.ready:
+            self.fill_counts()
 
-    def _set_folded_text(self, folded: list[str]) -> None:
-        # assigned, never appended: this runs again after every corrections change
-        self._bodies = folded
-        self._haystacks = [self._hay(i) for i in range(len(self._bases))]
-        self._text_folded = True
-        self._last = None
-        if self.query_text:
-            self._apply(keep=self.table.current_id)
+    def show_progress(self, progress: Any) -> None:
+        """The whole-library analysis: a bar, the count and the time left; gone when it ends."""
+        box = self.query_one("#library-progress")
+        box.display = not (progress.finished or progress.cancelled)
+        self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
+        self.query_one("#library-progress-text", Static).update(
+            Content(f" Analysing: {progress.describe()}   A stops"))
+
+    def _texts_indexed(self) -> None:
+        if self.docbao.library.query_text:
+            self._apply()
         self._update_status()
 
-    # -- filter and sort -----------------------------------------------------------------------------
+    # -- filter and sort -------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_text = event.value
-        self._apply(keep=self.table.current_id)
+        self._apply(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.table.focus()
 
-    def _matches(self, q: str) -> list[int]:
-        # The query is a phrase ("ha noi" must not match "hai ... nói"), spaces collapsed, accents optional.
-        phrase = " ".join(fold(q).split())
-        if not phrase:
-            return list(range(len(self._haystacks)))
-        base = None
-        if self._last is not None and q.startswith(self._last[0]) and self._last[0].strip():
-            base = self._last[1]  # typing on: search within the previous matches
-        candidates = base if base is not None else range(len(self._haystacks))
-        hay = self._haystacks
-        return [i for i in candidates if phrase in hay[i]]
-
-    def _order(self, indices: list[int]) -> list[int]:
-        rows = self.table.rows
-        if self.sort == "title":
-            return sorted(indices, key=self._title_rank.__getitem__)
-        if self.sort == "opened":
-            return sorted(indices, key=lambda i: rows[i].opened, reverse=True)
-        return sorted(indices, key=lambda i: (-rows[i].notes, self._title_rank[i]))
-
-    def _apply(self, keep: str | None) -> None:
-        q = self.query_text
-        matches = self._matches(q)
-        self._last = (q, matches)
-        self.table.show(self._order(matches), keep=keep)
-        self.query_one(ArticleTableHeader).sort_key = {"annotations": "notes"}.get(self.sort, self.sort)
+    def _apply(self, text: str | None = None) -> None:
+        lib = self.docbao.library
+        view = lib.filter(lib.query_text if text is None else text)
+        self.table.show(view, keep=self.table.current_id)
+        self.query_one(ArticleTableHeader).sort_key = {"annotations": "notes"}.get(lib.sort, lib.sort)
         self._update_status()
 
     def _update_status(self) -> None:
-        total = len(self.table.rows)
-        shown = len(self.table.view)
+        lib = self.docbao.library
+        total, shown = len(lib.rows), len(self.table.view)
         noun = "article" if total == 1 else "articles"
-        what = f"{shown} of {total} {noun}" if self.query_text else f"{total} {noun}"
-        scope = "titles, tags and text" if self._text_folded else "titles and tags (text still indexing…)"
-        unread = sum(1 for r in self.table.rows if not r.read)
-        msg = f"{what} · {unread} unread · sorted by {SORT_NAMES[self.sort]}"
-        if self.query_text:
+        what = f"{shown} of {total} {noun}" if lib.query_text else f"{total} {noun}"
+        msg = f"{what} · {lib.unread()} unread · sorted by {SORTS[lib.sort]}"
+        if lib.query_text:
+            scope = "titles, tags and text" if lib.text_indexed else "titles and tags (text still indexing…)"
             msg += f" · filter over {scope}"
         self.query_one("#library-status", Static).update(Content(msg))
 
     def set_sort(self, sort: str) -> None:
-        self.sort = sort
-        self._apply(keep=self.table.current_id)
-        self.notify(f"Sorted by {SORT_NAMES[sort]}", timeout=2)
+        lib = self.docbao.library
+        self.table.show(lib.set_sort(sort), keep=self.table.current_id)
+        self.query_one(ArticleTableHeader).sort_key = {"annotations": "notes"}.get(sort, sort)
+        self._update_status()
+        self.notify(f"Sorted by {SORTS[sort]}", timeout=2)
 
     def action_cycle_sort(self) -> None:
-        self.set_sort(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+        self.set_sort(self.docbao.library.next_sort())
 
     def action_focus_filter(self) -> None:
         self.query_one(Input).focus()
@@ -301,27 +269,13 @@ class LibraryScreen(Screen[None]):
 
     def palette_commands(self) -> list[PaletteCommand]:
         cmds = list(binding_commands(self, self.BINDINGS))
-        cmds += [
-            PaletteCommand(f"Sort by {SORT_NAMES[s]}", "order the library", lambda s=s: self.set_sort(s))
-            for s in SORTS
-        ]
-        cmds.append(PaletteCommand("Open the highlighted article", "Enter",
-                                   self.table.action_open))
+        cmds += [PaletteCommand(f"Sort by {name}", "order the library", partial(self.set_sort, key))
+                 for key, name in SORTS.items()]
+        cmds.append(PaletteCommand("Open the highlighted article", "Enter", self.table.action_open))
         return cmds
 
-    def keys_help(self) -> list[tuple[str, str]]:
-        return [
-            ("↑ ↓ PgUp PgDn Home End", "move"),
-            ("Enter / double click", "open the article"),
-            ("/", "filter: title, tags and text, accents optional (ha noi finds Hà Nội)"),
-            ("Esc", "clear the filter"),
-            ("s", "sort: title → date opened → annotations"),
-            ("● (first column)", "unread"),
-        ]
+    def help_bindings(self) -> list[Any]:
+        return [*self.BINDINGS, *self.table.BINDINGS]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "app.quit" and isinstance(self.focused, Input))
-
-
-__all__ = ["LibraryScreen"]
-

@@ -7,11 +7,12 @@ User text (titles, tags) is drawn as plain text, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -21,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
+
+from docbao.tui.model.library import Row, count_cell
 
 __all__ = ["ArticleTable", "ArticleTableHeader", "LibraryRow", "clip", "layout_columns"]
 
@@ -37,17 +40,7 @@ def clip(text: str, width: int) -> str:
 
 
 
-@dataclass
-class LibraryRow:
-    article_id: str
-    title: str
-    words: int | None  # None: not counted yet (the worker fills it in for big libraries)
-    entities: int | None = None  # None: not known yet (the worker fills it in); -1: not analysed yet
-    quotes: int | None = None
-    notes: int = 0
-    tags: list[str] = field(default_factory=list)
-    read: bool = False
-    opened: str = ""  # ISO time the article was last opened, "" if never
+LibraryRow = Row  # the model's row (tui.model.library)
 
 
 @dataclass(frozen=True)
@@ -79,21 +72,13 @@ def layout_columns(width: int) -> list[Column]:
     return [Column(c.key, c.label, max(rest, 10), c.align) if c.key == "title" else c for c in fixed]
 
 
-def _count(value: int | None) -> str:
-    if value is None:
-        return "…"
-    if value < 0:
-        return "–"
-    return str(value)
-
-
 def row_cells(row: LibraryRow) -> dict[str, str]:
     return {
         "read": "" if row.read else "●",
         "title": row.title,
         "words": "…" if row.words is None else f"{row.words:,}".replace(",", "."),
-        "entities": _count(row.entities),
-        "quotes": _count(row.quotes),
+        "entities": count_cell(row.entities),
+        "quotes": count_cell(row.quotes),
         "notes": str(row.notes) if row.notes else "",
         "tags": ", ".join(row.tags),
         "opened": row.opened[:10],
@@ -223,8 +208,9 @@ class ArticleTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("article-table--cursor")
         elif not row.read:
             style = base + self.get_component_rich_style("article-table--unread", partial=True)
-        dim = self.get_component_rich_style("article-table--dim", partial=True)
-        tag_style = self.get_component_rich_style("article-table--tags", partial=True)
+        # colours only (a partial style of a colour with alpha would not be blended with the background)
+        dim = RichStyle(color=self.get_component_rich_style("article-table--dim").color)
+        tag_style = RichStyle(color=self.get_component_rich_style("article-table--tags").color)
         segments: list[Segment] = []
         for n, col in enumerate(cols):
             if n:

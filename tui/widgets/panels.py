@@ -7,7 +7,6 @@ string, never parsed as markup: "[quan trọng]" shows as typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.style import Style as RichStyle
@@ -17,9 +16,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
+
+from docbao.tui.model.reader import EntityGroup, NoteItem, QuoteItem
 
 __all__ = [
     "AnalysisStatus",
@@ -82,7 +84,7 @@ class AnalysisStatus(Static):
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self._busy = ""
         self._frame = 0
-        self._timer = None
+        self._timer: Timer | None = None
 
     @property
     def busy(self) -> bool:
@@ -112,33 +114,6 @@ class AnalysisStatus(Static):
 
 # ---------------------------------------------------------------------------------------------------------
 # Side panel
-
-
-@dataclass(frozen=True)
-class EntityGroup:
-    label: str
-    surface: str
-    occurrences: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class QuoteItem:
-    start: int
-    end: int
-    text: str
-    speaker: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class NoteItem:
-    annotation_id: str
-    start: int | None
-    end: int | None
-    excerpt: str
-    tags: tuple[str, ...]
-    note: str
-    status: str
 
 
 LABEL_NAMES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}

@@ -70,7 +70,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from docbao.tui.widgets.article_view.spans import ViewSpan
+from docbao.tui.model.spans import ViewSpan
 
 if TYPE_CHECKING:
     from docbao.tui.widgets.article_view.view import ArticleView

@@ -15,9 +15,9 @@ from itertools import pairwise
 from rich.segment import Segment
 from rich.style import Style
 
+from docbao.tui.model.spans import ViewSpan
 from docbao.tui.styles import SpanStyles
 from docbao.tui.widgets.article_view.layout import Layout
-from docbao.tui.widgets.article_view.spans import ViewSpan
 
 __all__ = ["line_segments"]
 

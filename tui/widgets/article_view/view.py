@@ -24,11 +24,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from docbao.tui.model.spans import SpanIndex, ViewSpan
 from docbao.tui.styles import KINDS, SpanStyles
 from docbao.tui.widgets.article_view.draw import line_segments
 from docbao.tui.widgets.article_view.layout import Layout, text_column
 from docbao.tui.widgets.article_view.selection import MOTIONS, Motion, Selection, word_at
-from docbao.tui.widgets.article_view.spans import SpanIndex, ViewSpan
 
 __all__ = ["ArticleView"]
 
