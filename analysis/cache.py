@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from docbao.analysis.spans import Analysis
+from docbao.files import write_atomic
 
 
 class AnalysisCache:
@@ -40,17 +40,8 @@ class AnalysisCache:
     def put(self, key: str, analysis: Analysis) -> bool:
         """Store; returns False (silently) if the cache folder cannot be written."""
         path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(analysis.to_dict(), fh, ensure_ascii=False)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        try:  # derivable: no fsync
+            write_atomic(path, json.dumps(analysis.to_dict(), ensure_ascii=False), durable=False)
         except OSError:
             return False
         self._writes += 1

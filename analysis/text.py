@@ -18,6 +18,7 @@ __all__ = [
     "decode_bytes",
     "fold",
     "normalize_text",
+    "one_line",
     "read_text_file",
     "text_sha256",
     "word_boundary",
@@ -147,6 +148,12 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
         raise OSError(errno.EFBIG, f"larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB; not read", str(path))
     text, encoding = decode_bytes(data)
     return normalize_text(text), encoding
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line (runs of white space as one space), cut to ``limit`` characters with "…"."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
 def text_sha256(text: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, text_sha256
+from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, one_line, text_sha256
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -102,7 +102,7 @@ def from_text(text: str, *, title: str | None = None, name: str = "", path: str 
 def title_of_plain(text: str) -> str:
     for line in text.split("\n"):
         if line.strip():
-            return _clip_title(line.strip())
+            return one_line(line, 200)
     return ""
 
 
@@ -114,16 +114,11 @@ def title_of_markdown(text: str) -> str:
     for i, line in enumerate(lines):
         m = _MD_HEADING.match(line)
         if m:
-            return _clip_title(m.group(1))
+            return one_line(m.group(1), 200)
         # Setext heading: a line underlined with === or ---
         if line.strip() and i + 1 < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[i + 1]):
-            return _clip_title(line.strip())
+            return one_line(line, 200)
     return title_of_plain(text)
-
-
-def _clip_title(title: str, limit: int = 200) -> str:
-    title = " ".join(title.split())
-    return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -269,7 +264,7 @@ def extract_html(html: str, url: str = "", *, title_line: bool = False) -> PageF
         if not (first == title or first.startswith(title) or title.startswith(first)):
             body = f"{title}\n{body}"
     return PageFields(
-        title=_clip_title(title) if title else "",
+        title=one_line(title, 200) if title else "",
         text=body,
         author=text_of("author"),
         date=text_of("date"),
@@ -358,7 +353,7 @@ def _from_json(p: Path, raw: str, encoding: str) -> list[Article]:
             raise ArticleError(p, f"item {i} has no 'text' (or 'content'/'body') string")
         # JSON can spell a lone surrogate (\ud800), which no file can hold: shown as U+FFFD, one for one.
         text = repair_text(normalize_text(body))
-        title = repair_text(_clip_title(str(item.get("title") or ""))) or title_of_plain(text)
+        title = repair_text(one_line(str(item.get("title") or ""), 200)) or title_of_plain(text)
         meta = _json_meta(item)
         source = meta.get("canonical") or meta.get("url") or item.get("source")
         source = repair_text(source) if isinstance(source, str) and source.strip() else display_path(p)

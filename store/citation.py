@@ -11,7 +11,7 @@ import string
 from pathlib import PurePath
 from typing import Any
 
-__all__ = ["DEFAULT_FORMAT", "citation", "cite", "cite_source", "cite_title", "render"]
+__all__ = ["DEFAULT_FORMAT", "bare_quote", "citation", "cite", "cite_source", "cite_title", "render"]
 
 DEFAULT_FORMAT = "“{quote}” — {speaker}, {title} ({source})"
 PLACEHOLDERS = ("quote", "speaker", "title", "source", "date", "url")
@@ -74,15 +74,26 @@ def render(fmt: str, **values: object) -> str:
     return "".join(text for _, text in items).strip()
 
 
+_MARKS = {"“": "”", '"': '"', "«": "»", "‘": "’", "'": "'", "„": "“"}
+
+
+def bare_quote(quote: str) -> str:
+    """The words on one line, without one pair of quotation marks around them (a selection that took the
+    marks along would otherwise be cited as ““…””)."""
+    one = " ".join(quote.split())
+    if len(one) >= 2 and _MARKS.get(one[0]) == one[-1] and one[-1] not in one[1:-1]:
+        one = one[1:-1].strip()
+    return one
+
 
 def cite(quote: str, speaker: str | None, article: Any, fmt: str = DEFAULT_FORMAT) -> str:
     meta = getattr(article, "meta", {}) or {}
     source = cite_source(article)
-    return render(fmt, quote=" ".join(quote.split()), speaker=speaker or "", title=cite_title(article.title),
+    return render(fmt, quote=bare_quote(quote), speaker=speaker or "", title=cite_title(article.title),
                   source=source, url=source if _URL.match(source) else "", date=str(meta.get("date", "")))
 
 
 def citation(text: str, speaker: str | None, title: str, source: str, fmt: str = DEFAULT_FORMAT) -> str:
     """The citation of a quote from its parts (the reader, the quote book and its exports use this)."""
-    return render(fmt, quote=" ".join(text.split()), speaker=speaker or "", title=cite_title(title),
+    return render(fmt, quote=bare_quote(text), speaker=speaker or "", title=cite_title(title),
                   source=source, url=source if _URL.match(source) else "", date="")

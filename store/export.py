@@ -18,7 +18,6 @@ Nothing here imports Textual; the reader uses the same functions as ``docbao exp
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -36,6 +35,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from docbao.analysis.lexicon import Lexicon
+from docbao.files import write_atomic
 from docbao.store.anchoring import EXACT, ORPHAN, Target, anchor, make_target
 from docbao.store.annotations import (
     Anchored,
@@ -995,16 +995,9 @@ def write_file(path: str | os.PathLike[str], text: str) -> Path:
     if _is_database(p):
         raise StoreError(f"{p}: is a docbao database; exporting onto it would replace your annotations, "
                          f"choose another file name")
-    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
+        write_atomic(p, text)
     except (OSError, UnicodeError) as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise StoreError(f"{p}: could not write the export: {reason}") from None
     return p

@@ -39,7 +39,6 @@ import gc
 import io
 import json
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -51,6 +50,7 @@ from typing import Any, Protocol
 from docbao.analysis.entities import strip_titles
 from docbao.analysis.lexicon import Lexicon
 from docbao.analysis.text import fold, text_sha256
+from docbao.files import write_atomic
 from docbao.store.citation import citation
 
 __all__ = [
@@ -572,18 +572,9 @@ class KnowledgeIndex:
             dormant = list(self._dormant.values())[-MAX_DORMANT:]
             docs = [_record_doc(r) for r in (*self._records.values(), *dormant)]
             self._unsaved = False
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump({"format": INDEX_FORMAT, "records": docs}, fh, ensure_ascii=False,
-                              separators=(",", ":"))
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        try:  # derivable: no fsync
+            write_atomic(path, json.dumps({"format": INDEX_FORMAT, "records": docs}, ensure_ascii=False,
+                                          separators=(",", ":")), durable=False)
         except OSError:
             self._unsaved = True
             return False

@@ -31,7 +31,6 @@ import os
 import re
 import socket
 import ssl
-import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -42,7 +41,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text
+from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, one_line
+from docbao.files import write_atomic
 from docbao.store.articles import Article, ArticleError, PageFields, extract_html, load_file
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -505,33 +505,7 @@ def record_of(page: Page, *, feed: Mapping[str, str] | None = None) -> dict[str,
 
 
 def _first_line(text: str) -> str:
-    line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    return line if len(line) <= 200 else line[:199] + "…"
-
-
-_tmp_counter = 0
-_tmp_lock = threading.Lock()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all: a hidden temporary file in the same folder, fsync, rename."""
-    global _tmp_counter
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _tmp_lock:
-        _tmp_counter += 1
-        n = _tmp_counter
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{n}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    return one_line(next((ln for ln in text.split("\n") if ln.strip()), ""), 200)
 
 
 _SAME_KEYS = ("title", "text", "canonical", "site", "author", "date", "language", "description")
@@ -577,8 +551,8 @@ def save_page(page: Page, library: Path | None = None, *, feed: Mapping[str, str
     html_path = path.with_name(record["html"])
     had_html = html_path.exists()
     try:
-        atomic_write(html_path, gzip.compress(page.html, compresslevel=6, mtime=0))
-        atomic_write(path, payload)
+        write_atomic(html_path, gzip.compress(page.html, compresslevel=6, mtime=0))
+        write_atomic(path, payload)
     except OSError as exc:
         if not had_html:  # the page without its article would be half a save: take it back
             with contextlib.suppress(OSError):

@@ -10,11 +10,8 @@ only. Screens live in :mod:`tui.screens`, widgets beside the article in :mod:`tu
 
 from __future__ import annotations
 
-import queue
 import subprocess
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,58 +29,15 @@ from docbao.tui.clipboard import Clipboard, CopyResult
 from docbao.tui.model.library import LibraryIndex, Row
 from docbao.tui.model.store import Outcome, State, StoreHandle
 from docbao.tui.palette import PaletteCommand
+from docbao.tui.runner import AnalysisRunner
 from docbao.tui.sources import SourcesActions
 
-__all__ = ["AnalysisRunner", "DocbaoApp"]
+__all__ = ["DocbaoApp"]
 
 T = TypeVar("T")
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
-
-
-class AnalysisRunner:
-    """Runs every call on the analyzer on one daemon thread, in order.
-
-    The NLP model is loaded (``warm()``) and used on that thread only, and never by two threads at once.
-    A daemon thread, so quitting never waits for a long analysis to finish.
-    """
-
-    def __init__(self, analyzer: Any) -> None:
-        self.analyzer = analyzer
-        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._warm = False
-
-    def submit(self, fn: Callable[[Any], T]) -> Future[T]:
-        """Run ``fn(analyzer)`` on the analysis thread; warm the analyzer there first, once."""
-        fut: Future[T] = Future()
-
-        def job() -> T:
-            if not self._warm:
-                warm = getattr(self.analyzer, "warm", None)
-                if callable(warm):
-                    warm()
-                self._warm = True
-            return fn(self.analyzer)
-
-        with self._lock:
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="docbao-analysis", daemon=True)
-                self._thread.start()
-        self._queue.put((job, fut))
-        return fut
-
-    def _run(self) -> None:
-        while True:
-            job, fut = self._queue.get()
-            if not fut.set_running_or_notify_cancel():
-                continue
-            try:
-                fut.set_result(job())
-            except BaseException as exc:  # delivered to whoever waits on the future
-                fut.set_exception(exc)
 
 
 def _palette_provider() -> type[Any]:
@@ -304,6 +258,7 @@ class DocbaoApp(SourcesActions):
     def export_to(self, fmt: str, path: Path, article_id: str | None = None) -> bool:
         """Export annotations (all, or one article's) to ``path``; notify the outcome."""
         from docbao.store.export import export, write_file
+        from docbao.store.storage import StoreError
 
         try:
             text = export(self.store, self.articles_by_id, fmt, article_id=article_id)
@@ -314,19 +269,19 @@ class DocbaoApp(SourcesActions):
             self.notify(f"Could not write {path}: {exc.strerror or exc}", title="Export failed",
                         severity="error", markup=False)
             return False
-        except Exception as exc:  # StoreError: a one-line message
-            self.notify(f"{type(exc).__name__}: {exc}", title="Export failed", severity="error", markup=False)
+        except StoreError as exc:  # a one-line message naming the file
+            self.notify(str(exc), title="Export failed", severity="error", markup=False)
             return False
-        ok, found = self.store_read(self.store.for_article_id, article_id) if article_id else \
+        found = self.store_read(self.store.for_article_id, article_id) if article_id else \
             self.store_read(self.store.all)
-        if not ok:
+        if not found.ok:
             return True  # written; the error screen says why the store cannot be read any more
-        count = len(found or ())
+        count = len(found.value or ())
         self.notify(f"{count} annotation(s) exported to {path}", title="Exported", markup=False)
         return True
 
     def action_corrections(self) -> None:
-        from docbao.tui.screens.dialogs import CorrectionsScreen
+        from docbao.tui.screens.corrections import CorrectionsScreen
 
         if self.store is not None:
             self.push_screen(CorrectionsScreen(), self._corrections_changed)
@@ -353,28 +308,25 @@ class DocbaoApp(SourcesActions):
 
         return data_dir()
 
-    def store_read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
-        """Run a store read: (True, its result), or if the store refuses its file (another process made it
-        a newer schema, a hand edit damaged it…) switch to the error screen and return (False, None).
-        Nothing is written: the store never writes over a file it refuses."""
+    def store_read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]:
+        """A store read; if the store refuses its file (another process made it a newer schema, a hand edit
+        damaged it…) the error screen says why. Nothing is ever written to a refused file."""
         out = self.store_handle.read(fn, *args, **kwargs)
         if not out.ok and self.store_handle.state is State.FAILED:
             self.show_store_error()
-        return out.ok, out.value
+        return out
+
+    def store_write(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]:
+        """A store write; on failure (disk full, read-only file…) the user is told what was not saved."""
+        out = self.store_handle.write(what, fn, *args, **kwargs)
+        self.report(out)
+        return out
 
     def show_store_error(self) -> None:
         from docbao.tui.screens.error import ErrorScreen
 
         if not isinstance(self.screen, ErrorScreen):
             self.push_screen(ErrorScreen(self.store_error or "", self.db_path))
-
-    def store_write(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[bool, T | None]:
-        """Run a store write: (True, its result), or on failure (disk full, read-only file, a damaged
-        database…) tell the user what was not saved and return (False, None). The store keeps the
-        previous file intact."""
-        out = self.store_handle.write(what, fn, *args, **kwargs)
-        self.report(out)
-        return out.ok, out.value
 
     def copy_text(self, text: str, what: str = "") -> CopyResult:
         """Copy by every route (see :mod:`tui.clipboard`) and tell the user what and how."""

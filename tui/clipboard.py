@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from docbao.analysis.text import one_line
+from docbao.files import write_atomic
+
 __all__ = ["Clipboard", "CopyResult", "NativeBackend", "PyperclipBackend", "osc52", "preview"]
 
 
@@ -61,8 +64,7 @@ def _reason(exc: BaseException) -> str:
 
 def preview(text: str, limit: int = 48) -> str:
     """One line, at most ``limit`` characters, for a notification."""
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
+    return one_line(text, limit)
 
 
 @dataclass
@@ -134,13 +136,8 @@ class Clipboard:
                 result.routes.append(self.native.name)
         if not result.confirmed:
             try:
-                folder = self.fallback_dir()
-                folder.mkdir(parents=True, exist_ok=True)
-                path = folder / "clipboard.txt"
-                tmp = path.with_suffix(".txt.tmp")
-                tmp.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-                os.replace(tmp, path)
-                result.file = path
-            except OSError as exc:
-                result.errors.append(f"could not write the clipboard file: {exc.strerror or exc}")
+                path = self.fallback_dir() / "clipboard.txt"
+                result.file = write_atomic(path, text + ("" if text.endswith("\n") else "\n"))
+            except (OSError, UnicodeError) as exc:
+                result.errors.append(f"could not write the clipboard file: {getattr(exc, 'strerror', None) or exc}")
         return result

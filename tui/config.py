@@ -11,13 +11,11 @@ silently does nothing. ``docs/config.toml`` documents every key with its default
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
 import os
 import re
 import string
-import tempfile
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any, Literal, cast
 
 import platformdirs
 
+from docbao.files import write_atomic
 from docbao.store.citation import DEFAULT_FORMAT as DEFAULT_CITATION
 from docbao.store.citation import PLACEHOLDERS
 from docbao.store.citation import render as render_citation
@@ -290,28 +289,7 @@ class State:
     def save_theme(self, name: str) -> None:
         """Remember ``name`` (written at once, atomically). Raises OSError when the file cannot be written."""
         self.theme = name
-        _write_atomic(self.path, json.dumps({**self.other, "theme": name}, ensure_ascii=False, indent=2) + "\n")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # some file systems refuse fsync on a folder; the rename has happened
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        write_atomic(self.path, json.dumps({**self.other, "theme": name}, ensure_ascii=False, indent=2) + "\n")
 
 
 def effective_theme(config: Config, state: State, env: Mapping[str, str] | None = None, *,

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.command import CommandPalette
 from textual.widgets import Input
 
+from docbao.store.annotations import AnnotationStore
 from docbao.tui.commands_palette import DocbaoCommands
 from docbao.tui.screens.dialogs import ExportDialog
 from docbao.tui.screens.error import ErrorScreen
@@ -113,6 +114,16 @@ async def test_export_json_and_w3c(make_app, store, articles, tmp_path: Path) ->
         assert not app.export_to("json", blocker / "x.json")
         await settle(pilot)
         assert any(n.severity == "error" for n in app._notifications)
+        # an export aimed at a docbao database is refused, and the database is left as it was
+        db = tmp_path / "annotations.json"
+        other = AnnotationStore.open(db)
+        other.add(articles[1], tags=["giữ"])
+        other.close()
+        before = db.read_bytes()
+        assert not app.export_to("json", db)
+        await settle(pilot)
+        assert any(n.title == "Export failed" and "docbao database" in n.message for n in app._notifications)
+        assert db.read_bytes() == before
 
 
 async def test_export_dialog_cancel(make_app, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from textual.command import CommandPalette
 
 from docbao.analysis.pipeline import Analyzer
 from docbao.store.articles import Article, from_text
-from docbao.tui.screens.dialogs import CorrectionDialog, CorrectionsScreen
+from docbao.tui.screens.corrections import CorrectionDialog, CorrectionsScreen
 from docbao.tui.screens.reader import ReaderScreen
 from tests.ui.conftest import build, open_reader, settle
 

@@ -185,7 +185,7 @@ async def test_the_filter_input_takes_typing_not_keys(make_app) -> None:
 
 
 async def test_tab_space_then_enter_in_the_correction_dialog_keeps_only_here_ticked(make_app, store) -> None:
-    from docbao.tui.screens.dialogs import CorrectionDialog
+    from docbao.tui.screens.corrections import CorrectionDialog
 
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:

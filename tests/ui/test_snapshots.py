@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Input, TextArea
 
-from docbao.tui.screens.dialogs import AnnotateDialog, CorrectionDialog
+from docbao.tui.screens.corrections import CorrectionDialog
+from docbao.tui.screens.dialogs import AnnotateDialog
 from tests.ui.conftest import TEXT, analysis_of, open_reader, settle
 
 SIZE = (120, 34)

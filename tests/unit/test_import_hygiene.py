@@ -1,4 +1,4 @@
-"""The analysis core never imports Textual, TinyDB or the UI; the store never imports Textual.
+"""The analysis core never imports Textual, TinyDB or the UI; the store and the UI's model never import Textual.
 
 Checked in a fresh interpreter (imports are cached per process), importing every module of the package.
 """
@@ -21,6 +21,7 @@ print(",".join(bad))
 @pytest.mark.parametrize(("pkg", "forbidden"), [
     ("docbao.analysis", {"textual", "tinydb", "docbao.tui", "docbao.store"}),
     ("docbao.store", {"textual", "docbao.tui"}),
+    ("docbao.tui.model", {"textual"}),  # the reader and library models are tested without a pilot
 ])
 def test_package_does_not_import(pkg, forbidden):
     out = subprocess.run([sys.executable, "-c", CHECK.format(pkg=pkg, forbidden=forbidden)],

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from docbao.tui.commands.common import CommandError, UsageError, guard
+
 QUOTES_EPILOG = """\
 Every quote in the articles with its speaker, article and date (when the article has one). A speaker is
 matched by any of its names and titles ("putin" finds quotes of "Vladimir Putin" and of "Tổng thống
@@ -68,14 +70,6 @@ LABEL_ALIASES = {"per": "PER", "person": "PER", "people": "PER", "loc": "LOC", "
                  "places": "LOC", "org": "ORG", "organisation": "ORG", "organisations": "ORG",
                  "organization": "ORG", "organizations": "ORG", "misc": "MISC", "other": "MISC"}
 LABEL_TITLES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
-
-
-class UsageError(Exception):
-    """Bad usage (options that contradict each other, an output that cannot be one): exit status 2."""
-
-
-class CommandError(Exception):
-    """Nothing to work on (no article in the paths given): exit status 1."""
 
 
 def _one_line_errors(p: argparse.ArgumentParser, name: str) -> None:
@@ -132,7 +126,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("-f", "--format", choices=("table", "json", "md", "csv"), default=None,
                    help="output format (default: table; --json is --format json)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
-    p.set_defaults(handler=_guard(cmd_quotes))
+    p.set_defaults(handler=guard(cmd_quotes))
     _one_line_errors(p, "quotes")
 
     p = sub.add_parser("entities", help="people, places and organisations across articles, with counts",
@@ -144,33 +138,11 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
                    help="only PER, LOC, ORG or MISC (or people, places, organisations, other)")
     p.add_argument("-n", "--name", metavar="NAME", help="only entities with a name starting so (any alias)")
     p.add_argument("--limit", type=_jobs, metavar="N", help="at most N entities per label")
-    p.set_defaults(handler=_guard(cmd_entities))
+    p.set_defaults(handler=guard(cmd_entities))
     _one_line_errors(p, "entities")
 
 
-def _guard(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        from docbao.store.articles import ArticleError
-        from docbao.store.storage import StoreError
 
-        try:
-            return fn(args)
-        except UsageError as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
-            return 2
-        except CommandError as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
-            return 1
-        except (StoreError, ArticleError) as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
-            return 1
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"docbao: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 1
-
-    run.__name__ = fn.__name__
-    return run
 
 
 # -- the library, analysed and indexed -----------------------------------------------------------------

@@ -11,10 +11,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from docbao.store.articles import Article, ArticleError, Library, default_paths
+from docbao.store.articles import Article, Library, default_paths
 from docbao.store.storage import StoreError
-
-Handler = Callable[[argparse.Namespace], int]
+from docbao.tui.commands.common import formatter, guard, open_store
 
 EXPORT_EPILOG = """\
 formats:
@@ -70,33 +69,6 @@ examples:
 """
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
-
-
-def _guard(fn: Handler) -> Handler:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return fn(args)
-        except (StoreError, ArticleError) as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
-            return 1
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            print(f"docbao: {where}{exc.strerror or exc}", file=sys.stderr)
-            return 1
-
-    run.__name__ = fn.__name__
-    run.__doc__ = fn.__doc__
-    return run
-
-
-def _open_store(args: argparse.Namespace):  # -> AnnotationStore (imported lazily: keeps --help fast)
-    from docbao.store.annotations import AnnotationStore
-
-    return AnnotationStore.open(args.db)
-
-
 def _library(paths: Sequence[str] | None, *, quiet_errors: bool = False) -> Library:
     lib = Library.load(list(paths) if paths else default_paths())
     if not quiet_errors:
@@ -115,7 +87,7 @@ def _warn(message: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from docbao.store.export import export, write_file
 
-    store = _open_store(args)
+    store = open_store(args)
     needs_texts = args.format in ("md", "jsonl", "doccano") or bool(args.paths)
     articles = None
     if needs_texts:
@@ -156,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except UnicodeDecodeError:
             raise StoreError(f"{p}: not UTF-8 text, so not a docbao export; nothing was imported") from None
         name = str(p)
-    store = _open_store(args)
+    store = open_store(args)
     lib = _library(args.library)
     report = import_native(store, text, {a.id: a for a in lib.articles}, name=name)
     print(f"imported {name}: {report.summary()}")
@@ -199,7 +171,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         start, end = found, found + len(quote)
     elif (start is None) != (end is None):
         raise StoreError("give both --start and --end (or neither, to annotate the whole article)")
-    store = _open_store(args)
+    store = open_store(args)
     ann = store.add(article, start, end, tags=args.tag, note=args.note)
     print(ann.id)
     return 0
@@ -207,7 +179,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 # -- tags -----------------------------------------------------------------------------------------------
 def cmd_tags(args: argparse.Namespace) -> int:
-    counts = _open_store(args).tags()
+    counts = open_store(args).tags()
     if not counts:
         print("docbao: no tags yet (add some in the reader, or with `docbao annotate PATH --tag TAG`)",
               file=sys.stderr)
@@ -224,7 +196,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p = sub.add_parser("export", help="write your annotations as JSON, W3C JSON-LD, JSON lines or Markdown",
                        description="Write your annotations out (json also holds your entity corrections and "
                                    "reading state: it is the backup that `docbao import` reads back).",
-                       epilog=EXPORT_EPILOG, formatter_class=_formatter)
+                       epilog=EXPORT_EPILOG, formatter_class=formatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="article files or folders, whose texts md and jsonl use (default: the bundled "
                         "samples)")
@@ -232,22 +204,22 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("--article", metavar="ID", help="only this article's annotations")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     add_db(p)
-    p.set_defaults(handler=_guard(cmd_export))
+    p.set_defaults(handler=guard(cmd_export))
 
     p = sub.add_parser("import", help="merge a docbao export or W3C Web Annotations into your annotations",
                        description="Merge a docbao export (or W3C Web Annotation JSON-LD) into the database.",
-                       epilog=IMPORT_EPILOG, formatter_class=_formatter)
+                       epilog=IMPORT_EPILOG, formatter_class=formatter)
     p.add_argument("file", metavar="FILE", help="a file from `docbao export`, or W3C Web Annotation JSON-LD "
                                                 "(- for standard input)")
     p.add_argument("-l", "--library", action="append", metavar="PATH",
                    help="article files or folders to check the imported spans against (repeatable; default: "
                         "the bundled samples)")
     add_db(p)
-    p.set_defaults(handler=_guard(cmd_import))
+    p.set_defaults(handler=guard(cmd_import))
 
     p = sub.add_parser("annotate", help="tag or note an article or a span of it (for scripts)",
                        description="Add an annotation and print its id.",
-                       epilog=ANNOTATE_EPILOG, formatter_class=_formatter)
+                       epilog=ANNOTATE_EPILOG, formatter_class=formatter)
     p.add_argument("target", metavar="PATH|ID",
                    help="an article file, or the id of an article in the library")
     p.add_argument("--start", type=int, metavar="S", help="first character of the span (0-based)")
@@ -258,10 +230,10 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("-l", "--library", action="append", metavar="PATH",
                    help="where to look an article ID up (repeatable; default: the bundled samples)")
     add_db(p)
-    p.set_defaults(handler=_guard(cmd_annotate))
+    p.set_defaults(handler=guard(cmd_annotate))
 
     p = sub.add_parser("tags", help="list your tags with how many annotations carry each",
                        description="List tags with their counts, most used first.",
-                       epilog=TAGS_EPILOG, formatter_class=_formatter)
+                       epilog=TAGS_EPILOG, formatter_class=formatter)
     add_db(p)
-    p.set_defaults(handler=_guard(cmd_tags))
+    p.set_defaults(handler=guard(cmd_tags))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-Handler = Callable[[argparse.Namespace], int]
+from docbao.tui.commands.common import err, formatter, guard, open_store
 
 ADD_EPILOG = """\
 Each page is fetched, its article text and metadata (title, author, date, site, canonical URL, language)
@@ -47,35 +47,6 @@ examples:
 """
 
 
-def _formatter(prog: str) -> argparse.HelpFormatter:
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
-
-
-def _err(message: str) -> None:
-    print(f"docbao: {message}", file=sys.stderr)
-
-
-def _guard(fn: Handler) -> Handler:
-    def run(args: argparse.Namespace) -> int:
-        from docbao.store.articles import ArticleError
-        from docbao.store.storage import StoreError
-        from docbao.store.web import WebError
-
-        try:
-            return fn(args)
-        except (StoreError, ArticleError, WebError) as exc:
-            _err(str(exc))
-            return 1
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            _err(f"{where}{exc.strerror or exc}")
-            return 1
-
-    run.__name__ = fn.__name__
-    run.__doc__ = fn.__doc__
-    return run
-
-
 def _library(args: argparse.Namespace) -> Path:
     from docbao.store.paths import library_dir
 
@@ -87,12 +58,6 @@ def _options(args: argparse.Namespace) -> Any:
 
     t = float(args.timeout)
     return WebOptions(connect_timeout=min(t, 10.0), read_timeout=t, deadline=max(3 * t, 60.0))
-
-
-def _open_store(args: argparse.Namespace) -> Any:
-    from docbao.store.annotations import AnnotationStore
-
-    return AnnotationStore.open(args.db)
 
 
 # -- add ------------------------------------------------------------------------------------------------
@@ -108,11 +73,11 @@ def cmd_add(args: argparse.Namespace) -> int:
             try:
                 res = add_url(url, library=library, client=client, options=options, refresh=args.refresh)
             except WebError as exc:
-                _err(str(exc))
+                err(str(exc))
                 failures += 1
                 continue
             for note in res.warnings:
-                _err(f"warning: {res.url}: {note}")
+                err(f"warning: {res.url}: {note}")
             a = res.article
             where = display_path(res.path)
             if res.status == ADDED:
@@ -167,12 +132,12 @@ class ProgressLine:
 def _print_report(report: Any, progress: ProgressLine) -> None:
     progress.clear()
     if report.error is not None:
-        _err(str(report.error))
+        err(str(report.error))
     for failure in report.failures:
-        _err(str(failure))
+        err(str(failure))
     for res in report.results:
         for note in res.warnings:
-            _err(f"warning: {res.url}: {note}")
+            err(f"warning: {res.url}: {note}")
     print(report.summary())
 
 
@@ -180,7 +145,7 @@ def cmd_feeds_add(args: argparse.Namespace) -> int:
     from docbao.store.feeds import follow, refresh
     from docbao.store.web import make_client
 
-    store = _open_store(args)
+    store = open_store(args)
     options = _options(args)
     with make_client(options) as client:
         followed = follow(store, args.url, client=client, options=options)
@@ -199,7 +164,7 @@ def cmd_feeds_add(args: argparse.Namespace) -> int:
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     from docbao.store.feeds import counts
 
-    store = _open_store(args)
+    store = open_store(args)
     feeds = store.feeds()
     if not feeds:
         if not args.json:
@@ -228,7 +193,7 @@ def cmd_feeds_refresh(args: argparse.Namespace) -> int:
     from docbao.store.feeds import find_feed, refresh_all
     from docbao.store.web import make_client
 
-    store = _open_store(args)
+    store = open_store(args)
     feeds = [find_feed(store, args.name)] if args.name else store.feeds()
     if not feeds:
         print("docbao: no feeds to refresh (follow one with `docbao feeds add URL`)", file=sys.stderr)
@@ -248,7 +213,7 @@ def cmd_feeds_refresh(args: argparse.Namespace) -> int:
 def cmd_feeds_remove(args: argparse.Namespace) -> int:
     from docbao.store.feeds import unfollow
 
-    store = _open_store(args)
+    store = open_store(args)
     feed = unfollow(store, args.name)
     n = len(set(feed.items.values()))
     print(f"no longer following {feed.name} ({feed.url}); the {n} article{'s' if n != 1 else ''} fetched "
@@ -270,42 +235,42 @@ def _web_options(p: argparse.ArgumentParser, add_db: Callable[[argparse.Argument
 def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     p = sub.add_parser("add", help="fetch web pages into your library as articles",
                        description="Fetch news articles from the web and keep them in your library.",
-                       epilog=ADD_EPILOG, formatter_class=_formatter)
+                       epilog=ADD_EPILOG, formatter_class=formatter)
     p.add_argument("urls", nargs="+", metavar="URL", help="the pages to fetch (http:// or https://)")
     p.add_argument("--refresh", action="store_true",
                    help="fetch an article already in the library again, and update it if it changed")
     _web_options(p, None)
-    p.set_defaults(handler=_guard(cmd_add))
+    p.set_defaults(handler=guard(cmd_add))
 
     p = sub.add_parser("feeds", help="follow RSS and Atom feeds: add, list, refresh, remove",
                        description="Follow news feeds; their new items are fetched into your library.",
-                       epilog=FEEDS_EPILOG, formatter_class=_formatter)
+                       epilog=FEEDS_EPILOG, formatter_class=formatter)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     a = actions.add_parser("add", help="follow a feed (or the one a page announces) and fetch its items",
-                           formatter_class=_formatter)
+                           formatter_class=formatter)
     a.add_argument("url", metavar="URL", help="the feed's address, or a web page that announces a feed")
     a.add_argument("--no-refresh", action="store_true", help="only follow it; fetch the items later")
     a.add_argument("-j", "--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default: 4)")
     _web_options(a, add_db)
-    a.set_defaults(handler=_guard(cmd_feeds_add))
+    a.set_defaults(handler=guard(cmd_feeds_add))
 
     a = actions.add_parser("list", help="the feeds you follow, with unread and total articles",
-                           formatter_class=_formatter)
+                           formatter_class=formatter)
     a.add_argument("--json", action="store_true", help="one JSON object per feed per line")
     a.add_argument("--library", metavar="DIR", default=None, help="the library folder (for the counts)")
     add_db(a)
-    a.set_defaults(handler=_guard(cmd_feeds_list))
+    a.set_defaults(handler=guard(cmd_feeds_list))
 
     a = actions.add_parser("refresh", help="fetch the new items of every feed, or of one",
-                           formatter_class=_formatter)
+                           formatter_class=formatter)
     a.add_argument("name", nargs="?", metavar="NAME|URL", help="one feed: its URL or (part of) its title")
     a.add_argument("-j", "--jobs", type=int, default=4, metavar="N", help="pages fetched at once (default: 4)")
     _web_options(a, add_db)
-    a.set_defaults(handler=_guard(cmd_feeds_refresh))
+    a.set_defaults(handler=guard(cmd_feeds_refresh))
 
     a = actions.add_parser("remove", help="stop following a feed (its articles stay in your library)",
-                           formatter_class=_formatter)
+                           formatter_class=formatter)
     a.add_argument("name", metavar="NAME|URL", help="the feed's URL or (part of) its title")
     add_db(a)
-    a.set_defaults(handler=_guard(cmd_feeds_remove))
+    a.set_defaults(handler=guard(cmd_feeds_remove))

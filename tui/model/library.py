@@ -63,8 +63,11 @@ class Query:
 def parse_query(q: str) -> Query:
     try:
         words = shlex.split(q)
-    except ValueError:  # an open quote while typing
-        words = q.replace('"', " ").split()
+    except ValueError:  # an open quote while typing: as if closed at the end
+        try:
+            words = shlex.split(q + '"')
+        except ValueError:
+            words = q.replace('"', " ").split()
     text: list[str] = []
     fields: dict[str, list[str]] = {"tag": [], "who": [], "site": [], "feed": []}
     read: bool | None = None

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from docbao.analysis.spans import Analysis, Quote
-from docbao.store.citation import DEFAULT_FORMAT, cite
+from docbao.analysis.text import one_line
+from docbao.store.citation import DEFAULT_FORMAT, bare_quote, cite
 from docbao.tui.model.kinds import ENTITY_KINDS, QUOTE_KINDS
 from docbao.tui.model.search import FoldedText, SearchState
 from docbao.tui.model.spans import SpanIndex, ViewSpan
@@ -49,9 +50,7 @@ class NoteItem:
     status: str
 
 
-def short(text: str, limit: int) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[: limit - 1] + "…"
+short = one_line  # the panels' and notifications' name for it
 
 
 class ReaderModel:
@@ -187,7 +186,9 @@ class ReaderModel:
         return (q.start, q.end) if q is not None else None
 
     def citation(self, start: int, end: int) -> str:
-        q = self.quote_at(start, end)
+        inner = bare_quote(self.article.text[start:end])  # a selection may take the quotation marks along
+        at = self.article.text.find(inner, start, end) if inner else -1
+        q = self.quote_at(at, at + len(inner)) if at >= 0 else self.quote_at(start, end)
         speaker = q.speaker.text if q is not None and q.speaker is not None else None
         return cite(self.article.text[start:end], speaker, self.article, self.citation_format)
 

@@ -4,9 +4,9 @@
   (multi-line; ctrl+e edits it in $EDITOR with the app suspended).
 - :class:`ConfirmDialog` → bool.
 - :class:`ExportDialog` → Path: where to write an export.
-- :class:`CorrectionDialog` → :class:`CorrectionChoice`: relabel an entity, mark text as one, or say
-  "not an entity", here or everywhere.
-- :class:`CorrectionsScreen` → bool (whether anything was undone): list and undo corrections.
+- :class:`InputDialog` → one line of text, checked by the subclass.
+
+The correction dialogs are in :mod:`docbao.tui.screens.corrections`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,10 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Label, Static, TextArea
 
-from docbao.analysis.text import fold
+from docbao.analysis.text import fold, one_line
 
 if TYPE_CHECKING:
     from docbao.tui.app import DocbaoApp
@@ -37,10 +36,8 @@ __all__ = [
     "AnnotateDialog",
     "AnnotationEdit",
     "ConfirmDialog",
-    "CorrectionChoice",
-    "CorrectionDialog",
-    "CorrectionsScreen",
     "ExportDialog",
+    "InputDialog",
     "TagSuggester",
     "parse_tags",
 ]
@@ -115,7 +112,7 @@ class AnnotateDialog(Dialog[AnnotationEdit | None]):
         with Vertical(id="annotate", classes="dialog"):
             yield Label(Content(self.heading), classes="dialog-title")
             if self.excerpt is not None:
-                yield Static(Content(_excerpt(self.excerpt, 400)), classes="excerpt", markup=False)
+                yield Static(Content(excerpt(self.excerpt, 400)), classes="excerpt", markup=False)
             yield Label("Tags (comma-separated; → accepts a suggestion; Enter saves)")
             yield Input(", ".join(self.initial_tags), id="tags", placeholder="e.g. quan trọng, Nga",
                         suggester=TagSuggester(self.known_tags))
@@ -218,46 +215,51 @@ FORMAT_NAMES = {"json": "JSON (docbao)", "w3c": "W3C Web Annotation JSON-LD", "j
                 "md": "Markdown"}
 
 
-class ExportDialog(Dialog[Path | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]  # noqa: RUF012
+class InputDialog(Dialog[T | None]):
+    """One line to fill in: Enter or the first button accepts it when :meth:`accept` gives a result (it
+    notifies why not otherwise); esc or the second button cancels (None)."""
 
-    def __init__(self, fmt: str, default: Path, one_article: bool = False) -> None:
+    DIALOG_ID = "input-dialog"
+
+    def __init__(self, heading: str, value: str = "", *, label: str = "", hint: str = "", placeholder: str = "",
+                 ok: str = "OK") -> None:
         super().__init__()
-        self.fmt = fmt
-        self.default = default
-        self.one_article = one_article
+        self.heading, self.value, self.label = heading, value, label
+        self.hint, self.placeholder, self.ok = hint, placeholder, ok
 
     def compose(self) -> ComposeResult:
-        what = "this article's annotations" if self.one_article else "all annotations"
-        with Vertical(id="export", classes="dialog"):
-            yield Label(Content(f"Export {what} as {FORMAT_NAMES.get(self.fmt, self.fmt)}"),
-                        classes="dialog-title")
-            yield Label("File (Enter writes it; an existing file is replaced)")
-            yield Input(str(self.default), id="export-path")
+        with Vertical(id=self.DIALOG_ID, classes="dialog"):
+            yield Label(Content(self.heading), classes="dialog-title")
+            if self.label:
+                yield Label(self.label)
+            yield Input(self.value, placeholder=self.placeholder)
+            if self.hint:
+                yield Static(Content.styled(self.hint, "dim"), markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Export  enter", id="ok", variant="primary")
+                yield Button(f"{self.ok}  enter", id="ok", variant="primary")
                 yield Button("Cancel  esc", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
-    def _ok(self) -> None:
-        value = self.query_one(Input).value.strip()
-        if not value:
-            self.notify("Give a file name", severity="warning")
-            return
-        self.dismiss(Path(value).expanduser())
+    def accept(self, value: str) -> T | None:
+        raise NotImplementedError
+
+    def _submit(self) -> None:
+        result = self.accept(self.query_one(Input).value.strip())
+        if result is not None:
+            self.dismiss(result)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    def _entered(self, event: Input.Submitted) -> None:
         event.stop()
-        self._ok()
+        self._submit()
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "ok":
-            self._ok()
+            self._submit()
         else:
             self.dismiss(None)
 
@@ -265,148 +267,22 @@ class ExportDialog(Dialog[Path | None]):
         self.dismiss(None)
 
 
-@dataclass(frozen=True)
-class CorrectionChoice:
-    surface: str
-    label: str | None  # None: "not an entity"
-    scope: str  # "global" or the article id
+class ExportDialog(InputDialog[Path]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]  # noqa: RUF012
+    DIALOG_ID = "export"
+
+    def __init__(self, fmt: str, default: Path, one_article: bool = False) -> None:
+        what = "this article's annotations" if one_article else "all annotations"
+        super().__init__(f"Export {what} as {FORMAT_NAMES.get(fmt, fmt)}", str(default),
+                         label="File (Enter writes it; an existing file is replaced)", ok="Export")
+        self.fmt = fmt
+
+    def accept(self, value: str) -> Path | None:
+        if not value:
+            self.notify("Give a file name", severity="warning")
+            return None
+        return Path(value).expanduser()
 
 
-CORRECTION_LABELS = (("PER", "person (người)"), ("LOC", "place (địa danh)"),
-                     ("ORG", "organisation (tổ chức)"), ("MISC", "other (khác)"),
-                     ("", "not an entity (không phải thực thể)"))
-
-
-class SpaceCheckbox(Checkbox, inherit_bindings=False):
-    """A checkbox that space ticks and Enter leaves alone (Enter applies the dialog: it used to un-tick the
-    box just ticked with "Tab, then space" before applying)."""
-
-    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]  # noqa: RUF012
-
-
-class CorrectionDialog(Dialog[CorrectionChoice | None]):
-    """Choose what ``surface`` is; here only or everywhere."""
-
-    BINDINGS = [  # noqa: RUF012
-        Binding("escape", "cancel", "Cancel", id="correct.cancel"),
-        Binding("enter", "apply", "Apply", id="correct.apply", show=False),
-    ]
-
-    def __init__(self, surface: str, current: str | None, article_id: str) -> None:
-        super().__init__()
-        self.surface = surface
-        self.current = current
-        self.article_id = article_id
-
-    def compose(self) -> ComposeResult:
-        now = f" (now {self.current})" if self.current else " (now not an entity)"
-        with Vertical(id="correct", classes="dialog"):
-            yield Label(Content.assemble("Correct “", (self.surface, "bold"), "”", now), classes="dialog-title")
-            yield OptionList(*[Option(Content(f"{k or '—':5} {name}"), id=k or "none")
-                               for k, name in CORRECTION_LABELS], id="labels")
-            yield SpaceCheckbox("Only in this article", value=False, id="only-here")
-            yield Static(Content.styled("Enter applies; the article is analysed again with your correction."
-                                        "\nTab, then space: only in this article · Esc cancels", "dim"),
-                         markup=False)
-
-    def on_mount(self) -> None:
-        ol = self.query_one(OptionList)
-        ol.focus()
-        ids = [k or "none" for k, _ in CORRECTION_LABELS]
-        if self.current in ids:
-            ol.highlighted = ids.index(self.current)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._apply(event.option.id)
-
-    def action_apply(self) -> None:
-        """Enter anywhere in the dialog (the checkbox included) applies the highlighted label."""
-        option = self.query_one(OptionList).highlighted_option
-        if option is not None:
-            self._apply(option.id)
-
-    def _apply(self, option_id: str | None) -> None:
-        label = None if option_id == "none" else option_id
-        scope = self.article_id if self.query_one(Checkbox).value else "global"
-        self.dismiss(CorrectionChoice(self.surface, label, scope))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class CorrectionsScreen(Dialog[bool]):
-    """Every correction; d undoes the highlighted one."""
-
-    BINDINGS = [  # noqa: RUF012
-        Binding("escape,q", "close", "Close", id="corrections.close"),
-        Binding("d,delete", "undo", "Undo correction", id="corrections.undo"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.changed = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="corrections", classes="dialog"):
-            yield Label("Entity corrections", classes="dialog-title")
-            yield OptionList(id="corrections-list")
-            yield Static(Content.styled("d undoes the highlighted correction · Esc closes", "dim"), markup=False)
-
-    def on_mount(self) -> None:
-        self._fill()
-        self.query_one(OptionList).focus()
-
-    def _fill(self) -> None:
-        app: DocbaoApp = self.app  # type: ignore[assignment]
-        ol = self.query_one(OptionList)
-        ol.clear_options()
-        ok, found = app.store_read(app.store.corrections)
-        if not ok:
-            self.dismiss(self.changed)  # the store refused its file: the error screen says why
-            return
-        corrections = list(found or ())
-        if not corrections:
-            ol.add_option(Option(Content.styled("No corrections yet: x on an entity in the reader", "dim"),
-                                 disabled=True))
-            return
-        for c in corrections:
-            scope = "everywhere" if c.scope == "global" else _article_title(app, c.scope)
-            label = c.label or "not an entity"
-            ol.add_option(Option(Content.assemble(Content(c.surface), (f"  → {label}", "bold"),
-                                                  (f"  ({scope})", "dim")), id=str(c.id)))
-        ol.highlighted = 0
-
-    def action_undo(self) -> None:
-        app: DocbaoApp = self.app  # type: ignore[assignment]
-        opt = self.query_one(OptionList).highlighted_option
-        if opt is None or opt.id is None:
-            return
-        ok, _ = app.store_write("the undo", app.store.remove_correction, _correction_id(app, opt.id))
-        if not ok:
-            return
-        self.changed = True
-        self.notify("Correction undone", timeout=3)
-        self._fill()
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)
-
-
-def _correction_id(app: Any, oid: str) -> Any:
-    ok, found = app.store_read(app.store.corrections)
-    for c in (found or ()) if ok else ():
-        if str(c.id) == oid:
-            return c.id
-    return oid
-
-
-def _article_title(app: Any, article_id: str) -> str:
-    a = app.articles_by_id.get(article_id)
-    return f"in “{a.title[:40]}”" if a is not None else f"in article {article_id}"
-
-
-def _excerpt(text: str, limit: int) -> str:
-    one = " ".join(text.split())
-    return f"“{one}”" if len(one) <= limit else f"“{one[: limit - 1]}…”"
+def excerpt(text: str, limit: int) -> str:
+    return f"“{one_line(text, limit)}”"

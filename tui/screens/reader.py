@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from docbao.analysis.spans import Analysis
@@ -318,40 +318,6 @@ class ReaderScreen(ReaderActions):
             return
         self.model.save_position(self.view.cursor)
         self.docbao.open_article(other)
-
-    # -- search ----------------------------------------------------------------------------------------
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.model.find(event.value)  # every hit shows as you type; Enter goes to the first
-        self._show_hits()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_search_step(1)
-
-    def on_search_bar_step(self, event: SearchBar.Step) -> None:
-        self.action_search_step(event.direction)
-
-    def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
-        self.view.focus()
-
-    def action_search_step(self, direction: int) -> None:
-        hit = self.model.search.step(direction, self.view.cursor)
-        if hit is None:
-            if self.model.search.query:
-                self.notify(f"No “{self.model.search.query}” in this article", timeout=2, markup=False)
-            return
-        self._show_hits()
-        self.view.move_cursor(hit[0], center=True)
-
-    def _show_hits(self) -> None:
-        search = self.model.search
-        self.view.set_search_hits(search.hits, search.current)
-        self._update_info()
 
     # -- toggles and panel -----------------------------------------------------------------------------
     def action_toggle_kind(self, kind: str) -> None:

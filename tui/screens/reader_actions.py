@@ -1,26 +1,24 @@
 """The reader's actions that open a dialog or leave the screen's text: annotate, edit and delete a note, copy,
-correct an entity, and the side panel's jumps. A mixin of ReaderScreen; decisions are the model's."""
+correct an entity, the side panel's jumps, and search. A mixin of ReaderScreen; decisions are the model's."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import Input
 
 from docbao.tui.model.kinds import KINDS
 from docbao.tui.model.reader import short
 from docbao.tui.palette import PaletteCommand, binding_commands
-from docbao.tui.screens.dialogs import (
-    AnnotateDialog,
-    AnnotationEdit,
-    ConfirmDialog,
-    CorrectionChoice,
-    CorrectionDialog,
-)
+from docbao.tui.screens.corrections import CorrectionChoice, CorrectionDialog
+from docbao.tui.screens.dialogs import AnnotateDialog, AnnotationEdit, ConfirmDialog
 from docbao.tui.widgets.article_view import ArticleView
 from docbao.tui.widgets.panels import SidePanel
+from docbao.tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from docbao.store.articles import Article
@@ -59,6 +57,43 @@ class ReaderActions(Screen[None]):
 
     def _legend_items(self) -> list[tuple[str, str, str, object]]:
         raise NotImplementedError
+
+    def _update_info(self) -> None:
+        raise NotImplementedError
+
+    # -- search ----------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.model.find(event.value)  # every hit shows as you type; Enter goes to the first
+        self._show_hits()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_search_step(1)
+
+    def on_search_bar_step(self, event: SearchBar.Step) -> None:
+        self.action_search_step(event.direction)
+
+    def on_search_bar_closed(self, event: SearchBar.Closed) -> None:
+        self.view.focus()
+
+    def action_search_step(self, direction: int) -> None:
+        hit = self.model.search.step(direction, self.view.cursor)
+        if hit is None:
+            if self.model.search.query:
+                self.notify(f"No “{self.model.search.query}” in this article", timeout=2, markup=False)
+            return
+        self._show_hits()
+        self.view.move_cursor(hit[0], center=True)
+
+    def _show_hits(self) -> None:
+        search = self.model.search
+        self.view.set_search_hits(search.hits, search.current)
+        self._update_info()
 
     # -- annotate, edit, delete --------------------------------------------------------------------------
     def action_annotate(self) -> None:

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from docbao.tui.screens.dialogs import Dialog
+from docbao.tui.screens.dialogs import InputDialog
 from docbao.tui.screens.footer import QuietFooter
 
 if TYPE_CHECKING:
@@ -23,50 +22,20 @@ if TYPE_CHECKING:
 __all__ = ["FeedsScreen", "UrlDialog"]
 
 
-class UrlDialog(Dialog[str | None]):
+class UrlDialog(InputDialog[str]):
     """Ask for a web address (an article, or a feed / a page that announces one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="url.cancel")]
+    DIALOG_ID = "url-dialog"
 
     def __init__(self, heading: str, hint: str) -> None:
-        super().__init__()
-        self.heading = heading
-        self.hint = hint
+        super().__init__(heading, hint=hint, placeholder="https://…", ok="Add")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="url-dialog", classes="dialog"):
-            yield Label(Content(self.heading), classes="dialog-title")
-            yield Input(placeholder="https://…", id="url")
-            yield Static(Content.styled(self.hint, "dim"), markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Add ⏎", id="ok", variant="primary")
-                yield Button("Cancel esc", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    def _submit(self) -> None:
-        url = self.query_one(Input).value.strip()
-        if not url.lower().startswith(("http://", "https://")):
+    def accept(self, value: str) -> str | None:
+        if not value.lower().startswith(("http://", "https://")):
             self.notify("Give a web address starting with http:// or https://", severity="warning", timeout=4)
-            return
-        self.dismiss(url)
-
-    @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            return None
+        return value
 
 
 class FeedsScreen(Screen[None]):
