@@ -58,6 +58,10 @@ def build_command_parser() -> argparse.ArgumentParser:
     sub = cmds.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, _add_db)
+    from docbao.tui.commands.common import one_line_errors
+
+    for p in dict.fromkeys(sub.choices.values()):
+        one_line_errors(p)
     return cmds
 
 

@@ -201,3 +201,52 @@ def test_an_unreadable_database_is_one_warning_and_the_analysis_goes_on(capsys, 
     assert _labels_of(out, "Hà Nội") == ["LOC"]
     assert err.count("\n") == 1 and "corrections not applied" in err
     assert db.read_text(encoding="utf-8") == "{not json"  # never touched
+
+
+def test_jobs_2_gives_what_jobs_1_gives_and_fills_the_cache(capsys, tmp_path, monkeypatch):
+    """Two worker processes (real ones: a fresh interpreter each, the real models) analyse the seeds; the
+    output is the same, in file order, and their results are in the cache for the next run."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DOCBAO_CACHE_DIR", str(cache))
+    code, parallel, err = run(capsys, "analyze", "--json", "--jobs", "2", "seeds")
+    assert code == 0, err
+    assert len(list(cache.rglob("*.json"))) == 4
+    code, alone, err = run(capsys, "analyze", "--json", "--jobs", "1", "--no-cache", "seeds")
+    assert code == 0, err
+    assert parallel == alone
+    assert [json.loads(line)["path"] for line in alone.splitlines()] == sorted(
+        json.loads(line)["path"] for line in alone.splitlines())
+
+
+def test_jobs_2_without_a_cache_leaves_no_cache_behind(capsys, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DOCBAO_CACHE_DIR", str(cache))
+    code, out, err = run(capsys, "analyze", "--json", "--jobs", "2", "--no-cache", "seeds")
+    assert code == 0, err
+    assert len(out.splitlines()) == 4 and not cache.exists()
+
+
+def test_an_article_a_worker_cannot_analyse_is_one_line_and_the_others_are_printed(capsys, tmp_path, monkeypatch):
+    from docbao.analysis import batch
+
+    class Refused:
+        def run(self, todo, on_progress=None):
+            return batch.BatchResult(total=len(todo), failed={todo[0].id: "MemoryError: out of memory"})
+
+    monkeypatch.setattr(batch, "BatchRunner", lambda *a, **k: Refused())
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Tin {name}\n\nÔng Nguyễn Văn {name.upper()} nói.", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", "--json", "--jobs", "2", "--no-cache", str(tmp_path))
+    assert code == 1
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["Tin b"]
+    assert err.strip() == f"docbao: {tmp_path / 'a.txt'}: could not be analysed (MemoryError: out of memory)"
+
+
+def test_jobs_must_be_a_whole_number(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        main(["analyze", "--jobs", "0", "seeds"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "docbao analyze: argument -j/--jobs: 1 or more, not 0 (see `docbao analyze --help`)"

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docbao.tui.commands.common import SMALL_WORK_CHARS, positive, progress_line
+
+if TYPE_CHECKING:
+    from docbao.analysis.lexicon import Lexicon
 
 EPILOG = """\
 output (--json): one JSON object per article, one per line:
@@ -22,6 +31,7 @@ database (--db, $DOCBAO_DB or the user data folder); --no-corrections shows the 
 examples:
   docbao analyze article.txt
   docbao analyze --json ~/news > analyses.jsonl
+  docbao analyze --jobs 2 ~/news > /dev/null     (fill the cache the reader and `docbao quotes` use)
   docbao analyze --json a.txt | jq '.entities[] | select(.label == "PER") | .text'
 """
 
@@ -38,11 +48,14 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
     p.add_argument("--no-corrections", action="store_true",
                    help="ignore the entity corrections saved in the annotation database")
+    p.add_argument("-j", "--jobs", type=positive, default=None, metavar="N",
+                   help="analyse with N processes (default: one per core; this process alone when there is "
+                        "little to analyse)")
     add_db(p)
     p.set_defaults(handler=run)
 
 
-def load_lexicon(db: str | None) -> object | None:
+def load_lexicon(db: str | None) -> Lexicon | None:
     """The user's corrections as the analyzer takes them, or None when there are none. A database that
     cannot be read gets a one-line warning and the analysis goes on without corrections."""
     from docbao.store.paths import db_path
@@ -66,37 +79,38 @@ def load_lexicon(db: str | None) -> object | None:
 
 def run(args: argparse.Namespace) -> int:
     from docbao.analysis.pipeline import Analyzer
-    from docbao.store.articles import ArticleError, display_path, iter_files, load_file
     from docbao.store.paths import cache_dir
 
-    analyzer = Analyzer(None if args.no_cache else cache_dir())
+    loaded, failures = _load(args.paths)
     lexicon = None if args.no_corrections else load_lexicon(args.db)
-    failures = 0
     out = sys.stdout
     console = None
     if not args.json:
         from rich.console import Console
 
         console = Console(highlight=False)
-    for path in iter_files(args.paths):
-        shown = display_path(path)  # a file name that is not UTF-8 prints with U+FFFD
-        try:
-            articles = load_file(path)
-        except ArticleError as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        except Exception as exc:  # a file no reader foresaw: say which, and go on with the others
-            print(f"docbao: {shown}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
-            failures += 1
-            continue
-        for note in sorted({a.meta["warning"] for a in articles if a.meta.get("warning")}):
-            print(f"docbao: warning: {shown}: {note}", file=sys.stderr)
-        for article in articles:
+    with contextlib.ExitStack() as stack:
+        cache = None if args.no_cache else cache_dir()
+        todo = [a for _, a in loaded] if cache is None else _uncached(Analyzer(cache), loaded, lexicon)
+        jobs = args.jobs
+        if jobs is None and sum(len(a.text) for a in todo) < SMALL_WORK_CHARS:
+            jobs = 1  # starting worker processes would cost more than it saves
+        failed: dict[str, str] = {}
+        if (jobs or 2) > 1 and len(todo) > 1:
+            from docbao.analysis.batch import BatchRunner
+
+            if cache is None:  # the workers hand their results over through a cache: a private one
+                cache = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="docbao-analyze-")))
+            failed = BatchRunner(cache, jobs, lexicon=lexicon).run(todo, on_progress=progress_line).failed
+        analyzer = Analyzer(cache)
+        for shown, article in loaded:
             try:
-                result = analyzer.analyze(article.text, lexicon, article_id=article.id)  # type: ignore[arg-type]
+                if article.id in failed:
+                    raise _Failed(failed[article.id])
+                result = analyzer.analyze(article.text, lexicon, article_id=article.id)
             except Exception as exc:  # one article the analysis cannot take must not stop the batch
-                print(f"docbao: {shown}: could not be analysed ({type(exc).__name__}: {exc})", file=sys.stderr)
+                reason = str(exc) if isinstance(exc, _Failed) else f"{type(exc).__name__}: {exc}"
+                print(f"docbao: {shown}: could not be analysed ({reason})", file=sys.stderr)
                 failures += 1
                 continue
             if args.json:
@@ -114,6 +128,47 @@ def run(args: argparse.Namespace) -> int:
                 assert console is not None
                 _print_readable(console, shown, article, result)
     return 1 if failures else 0
+
+
+class _Failed(Exception):
+    """An article a worker could not analyse (the message is the worker's one-line reason)."""
+
+
+def _load(paths: Sequence[str]) -> tuple[list[tuple[str, Any]], int]:
+    """(file shown as, article) for every article under ``paths``, and how many files could not be read
+    (each said on stderr, once)."""
+    from docbao.store.articles import ArticleError, display_path, iter_files, load_file
+
+    loaded: list[tuple[str, Any]] = []
+    failures = 0
+    for path in iter_files(paths):
+        shown = display_path(path)  # a file name that is not UTF-8 prints with U+FFFD
+        try:
+            articles = load_file(path)
+        except ArticleError as exc:
+            print(f"docbao: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        except Exception as exc:  # a file no reader foresaw: say which, and go on with the others
+            print(f"docbao: {shown}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+            failures += 1
+            continue
+        for note in sorted({a.meta["warning"] for a in articles if a.meta.get("warning")}):
+            print(f"docbao: warning: {shown}: {note}", file=sys.stderr)
+        loaded.extend((shown, a) for a in articles)
+    return loaded, failures
+
+
+def _uncached(analyzer: Any, loaded: list[tuple[str, Any]], lexicon: Any) -> list[Any]:
+    out = []
+    for _, a in loaded:
+        try:
+            hit = analyzer.cached(a.text, lexicon, a.id)
+        except Exception:  # an unreadable cache entry is a miss
+            hit = None
+        if hit is None:
+            out.append(a)
+    return out
 
 
 def _print_readable(console, path: str, article, result) -> None:  # type: ignore[no-untyped-def]

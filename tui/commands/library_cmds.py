@@ -14,9 +14,9 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from docbao.tui.commands.common import CommandError, UsageError, guard
+from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, UsageError, guard, positive, progress_line
 
 QUOTES_EPILOG = """\
 Every quote in the articles with its speaker, article and date (when the article has one). A speaker is
@@ -61,35 +61,10 @@ examples:
   docbao entities --name "ha noi" ~/news
 """
 
-# Below this many characters to analyse, one process (this one) is faster than starting workers: each
-# worker costs a fresh interpreter and its own model load (about half a second), and the analyzer reads
-# about 100,000 characters a second.
-SMALL_WORK_CHARS = 100_000
-
 LABEL_ALIASES = {"per": "PER", "person": "PER", "people": "PER", "loc": "LOC", "place": "LOC",
                  "places": "LOC", "org": "ORG", "organisation": "ORG", "organisations": "ORG",
                  "organization": "ORG", "organizations": "ORG", "misc": "MISC", "other": "MISC"}
 LABEL_TITLES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
-
-
-def _one_line_errors(p: argparse.ArgumentParser, name: str) -> None:
-    """argparse errors as one line (not the usage block), exit status 2."""
-
-    def error(message: str) -> NoReturn:
-        print(f"docbao {name}: {message} (see `docbao {name} --help`)", file=sys.stderr)
-        raise SystemExit(2)
-
-    p.error = error  # type: ignore[method-assign]
-
-
-def _jobs(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a whole number, 1 or more, not {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"1 or more, not {n}")
-    return n
 
 
 def _label(value: str) -> str:
@@ -106,7 +81,7 @@ def _label(value: str) -> str:
 def _common(p: argparse.ArgumentParser, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders (searched recursively)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
-    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+    p.add_argument("-j", "--jobs", type=positive, default=None, metavar="N",
                    help="analyse uncached articles with N processes (default: one per core; this process "
                         "alone when there is little to analyse)")
     add_db(p)
@@ -127,7 +102,6 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
                    help="output format (default: table; --json is --format json)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     p.set_defaults(handler=guard(cmd_quotes))
-    _one_line_errors(p, "quotes")
 
     p = sub.add_parser("entities", help="people, places and organisations across articles, with counts",
                        description="List the named entities of articles, grouped across the library, with "
@@ -137,22 +111,14 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
     p.add_argument("-l", "--label", type=_label, metavar="L",
                    help="only PER, LOC, ORG or MISC (or people, places, organisations, other)")
     p.add_argument("-n", "--name", metavar="NAME", help="only entities with a name starting so (any alias)")
-    p.add_argument("--limit", type=_jobs, metavar="N", help="at most N entities per label")
+    p.add_argument("--limit", type=positive, metavar="N", help="at most N entities per label")
     p.set_defaults(handler=guard(cmd_entities))
-    _one_line_errors(p, "entities")
 
 
 
 
 
 # -- the library, analysed and indexed -----------------------------------------------------------------
-
-def _progress(p: Any) -> None:
-    if sys.stderr.isatty():
-        end = "\n" if p.finished else ""
-        sys.stderr.write(f"\r\x1b[Kanalysing: {p.describe()}{end}")
-        sys.stderr.flush()
-
 
 def build_index(paths: Sequence[str], db: str | None, jobs: int | None, *, need_annotations: bool = False
                 ) -> tuple[Any, Any, list[str], Any]:
@@ -184,7 +150,7 @@ def build_index(paths: Sequence[str], db: str | None, jobs: int | None, *, need_
         if jobs is None and sum(len(a.text) for a in todo) < SMALL_WORK_CHARS:
             jobs = 1  # starting worker processes would cost more than it saves
         runner = BatchRunner(cache, jobs, lexicon=lexicon)
-        result = runner.run(todo, on_progress=_progress)
+        result = runner.run(todo, on_progress=progress_line)
         if result.failed:
             reasons = sorted(set(result.failed.values()))
             n = len(result.failed)
