@@ -13,6 +13,9 @@ other non-space character. Each token gets columns that the CRF's feature templa
     6 position             S + shape at a sentence start (capitals there say little), else the shape
     7 capital habit        how often the word is capitalised inside a sentence in 2,600 unlabelled news
                            articles (models/capstats.json: c0 never … c4 always; c? unseen)
+    8 name part            for a capitalised token: G if the text introduces a person with it as the last
+                           word of a full name (a family name first, or after a title), N another word of
+                           such a name, else O
 
 The templates (TEMPLATES) turn these into feature strings in underthesea_core's Rust featurizer, which
 also looks syllable pairs up in underthesea's Vietnamese word list (``is_in_dict``, the signal its word
@@ -158,12 +161,14 @@ def columns(sents: Sequence[Sequence[Token]], caps: dict[str, str] | None = None
             elif w.islower():
                 lower_seen.add(w)
             prev = w
-    out: list[list[list[str]]] = []
+    marked = []
     for toks in sents:
         words = [t.text for t in toks]
         lows = [w.lower() for w in words]
-        gaz = _mark(words, places, longest)
-        cue = _mark(lows, cues, longest)
+        marked.append((words, lows, _mark(words, places, longest), _mark(lows, cues, longest)))
+    given, name_part = _name_parts(marked, families)
+    out: list[list[list[str]]] = []
+    for words, lows, gaz, cue in marked:
         rows: list[list[str]] = []
         prev = ""
         for k, w in enumerate(words):
@@ -172,14 +177,41 @@ def columns(sents: Sequence[Sequence[Token]], caps: dict[str, str] | None = None
                 ev = ("M" if w in cap_mid else "") + ("L" if lows[k] in lower_seen else "")
                 ev = ev or "O"
                 fam = "FAM" if w in families else "O"
+                role = "G" if w in given else "N" if w in name_part else "O"
             else:
-                ev, fam = "O", "O"
+                ev, fam, role = "O", "O", "O"
             start = k == 0 or prev in _OPENERS
             habit = caps.get(lows[k], "c?") if w.isalpha() else "-"
-            rows.append([w, sh, gaz[k], cue[k], fam, ev, ("S" + sh) if start else sh, habit])
+            rows.append([w, sh, gaz[k], cue[k], fam, ev, ("S" + sh) if start else sh, habit, role])
             prev = w
         out.append(rows)
     return out
+
+
+def _name_parts(marked: Sequence[tuple[list[str], list[str], list[str], list[str]]], families: frozenset[str]
+                ) -> tuple[set[str], set[str]]:
+    """Names the article introduces in full, for the later mentions that use only part of one (Vietnamese
+    news calls "Nguyễn Quốc Bình" "Bình" from then on, "Tổng thống Michel Temer" "Temer"): the last word
+    of every run of capitalised words that starts with a family name (two words or more) or follows a
+    person's title, and the other words of those runs. A run the place list knows is not a name."""
+    given: set[str] = set()
+    part: set[str] = set()
+    for words, _lows, gaz, cue in marked:
+        n = len(words)
+        k = 0
+        while k < n:
+            if not (words[k][:1].isupper() and words[k].isalpha()) or gaz[k] != "O":
+                k += 1
+                continue
+            j = k
+            while j < n and words[j][:1].isupper() and words[j].isalpha() and gaz[j] == "O" and cue[j] == "O":
+                j += 1
+            titled = k > 0 and cue[k - 1].endswith("TITLE")
+            if j > k and ((words[k] in families and j - k >= 2) or titled):
+                given.add(words[j - 1])
+                part.update(words[k:j - 1])
+            k = max(j, k + 1)
+    return given, part
 
 
 TEMPLATES: tuple[str, ...] = (
@@ -194,6 +226,7 @@ TEMPLATES: tuple[str, ...] = (
     "T[-1][5]", "T[0][5]", "T[1][5]",
     "T[0][6]", "T[-1][6]",
     "T[-1][7]", "T[0][7]", "T[1][7]", "T[0,1][7]",
+    "T[-1][8]", "T[0][8]", "T[1][8]",
 )
 
 

@@ -7,7 +7,7 @@ always ``text[start:end]`` of whole tokens.
 from __future__ import annotations
 
 from docbao.analysis import models
-from docbao.analysis.decode import spans_from_bio
+from docbao.analysis.decode import propagate, spans_from_bio
 from docbao.analysis.features import columns, featurizer, sentence_tokens
 from docbao.analysis.spans import Span
 
@@ -38,4 +38,4 @@ def tag_entities(text: str, start: int = 0, end: int | None = None) -> list[Span
     out: list[Span] = []
     for i, f in zip(keep, feats, strict=True):
         out.extend(spans_from_bio(text, sents[i], tagger.tag(f)))
-    return out
+    return propagate(text, sents, out)

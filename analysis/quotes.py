@@ -328,15 +328,25 @@ def resolve(text: str, m: S.Mention, entities: Sequence[Span], full: dict[str, S
         named = next((x for x in reversed(pool) if x.kind in ("PER", "NAME") and x.end <= m.start), None)
         if named is not None:
             m = named
+    if m.kind in ("ORG", "LOC"):
+        # an organisation inside a phrase that describes someone of it: "đại diện của Amazon cho biết"
+        wrap = next((p for p in pool if p.kind in ("SUBJ", "ATTR", "TITLE") and p.start < m.start <= m.end <= p.end
+                     and text[p.start:m.start].strip()), None)
+        if wrap is not None:
+            m = wrap
     if m.kind in ("PER", "NAME"):
         name = m.text_of(text)
         sp = full.get(name)
         return Speaker(sp.text, sp.start, sp.end) if sp is not None else Speaker(name, m.start, m.end)
     if m.kind in ("TITLE", "SUBJ", "ATTR"):
         inner = [sp for sp in entities if m.start <= sp.start and sp.end <= m.end and sp.label in ("PER", "ORG")]
-        if inner:
-            best = next((sp for sp in inner if sp.label == "PER"), inner[0])
-            return resolve(text, S.Mention(best.start, best.end, best.label), entities, full)
+        person = next((sp for sp in inner if sp.label == "PER"), None)
+        if person is not None:
+            return resolve(text, S.Mention(person.start, person.end, "PER"), entities, full)
+        if inner and not text[m.start:inner[0].start].strip():
+            return Speaker(inner[0].text, inner[0].start, inner[0].end)  # "Vietravel cho biết"
+        # else someone described by an organisation, not the organisation: "đại diện Vietravel",
+        # "Bộ trưởng Bộ Y tế", "một quan chức cấp cao Nhà Trắng" (the phrase, as the conventions say)
     return Speaker(m.text_of(text), m.start, m.end)
 
 

@@ -95,7 +95,7 @@ def _predictions(folder: Path, docs: list[data.Doc]) -> list[str]:
 def cross_validate(k: int) -> None:
     from underthesea_core import CRFTagger
 
-    from docbao.analysis.decode import spans_from_bio
+    from docbao.analysis.decode import propagate, spans_from_bio
     from docbao.analysis.evaluate import EntityScores, score_entities
     from docbao.analysis.features import features, sentence_tokens
 
@@ -112,6 +112,7 @@ def cross_validate(k: int) -> None:
             sents = sentence_tokens(d.text)
             pred = [sp for toks, f in zip(sents, features(sents, caps=caps), strict=True)
                     for sp in spans_from_bio(d.text, toks, tagger.tag(f))]
+            pred = propagate(d.text, sents, pred)
             total += score_entities(pred, d.entities)
         print(f"fold {fold + 1}/{k}: F1 so far {100 * total.micro.f1:.1f}", flush=True)
     print("cross-validated entity F1 (train split):", f"{100 * total.micro.f1:.1f}",

@@ -11,9 +11,10 @@ import sys
 import pytest
 
 from docbao.analysis import models
-from docbao.analysis.decode import bio_from_spans, spans_from_bio
+from docbao.analysis.decode import bio_from_spans, propagate, spans_from_bio
 from docbao.analysis.features import columns, features, sentence_tokens, shape, tokenize
 from docbao.analysis.linear import Logistic, Ranker
+from docbao.analysis.spans import Span
 from docbao.analysis.train import data
 from tests.conftest import ROOT
 
@@ -44,6 +45,35 @@ def test_shapes_and_columns():
     assert by_word["Ông"][3] == "B-TITLE" and by_word["Nguyễn"][4] == "FAM"
     assert by_word["Bộ"][3] == "B-ORGH" and by_word["nói"][3] == "B-SAY"
     assert rows[0][6] == "SAa"  # a sentence start is told apart from a capital inside a sentence
+
+
+def test_name_part_column_marks_the_given_name_of_a_person_introduced_in_full():
+    text = "Bị can Nguyễn Phạm Quốc Bình bị bắt. Tổng thống Michel Temer nói. Sau đó Bình về Bình Dương."
+    rows = [r for sent in columns(sentence_tokens(text)) for r in sent]
+    roles = [(r[0], r[8]) for r in rows if r[8] != "O"]
+    assert ("Bình", "G") in roles and ("Quốc", "N") in roles and ("Temer", "G") in roles
+    assert ("Michel", "N") in roles
+    assert all(r[8] == "O" for r in rows if not r[0][:1].isupper())
+
+
+def test_propagate_adds_the_given_name_alone_and_nothing_else():
+    text = "Nguyễn Phạm Quốc Bình bị bắt. Sau đó Bình về Bình Dương, BHYT trả tiền. Bình khai."
+    sents = sentence_tokens(text)
+    person = Span(0, 21, "PER", "Nguyễn Phạm Quốc Bình")
+    place = Span(text.index("Bình Dương"), text.index("Bình Dương") + 10, "LOC", "Bình Dương")
+    out = propagate(text, sents, [person, place])
+    added = [(s.text, s.start, s.source) for s in out if s.source == "repeat"]
+    assert added == [("Bình", text.index("Bình về"), "repeat"), ("Bình", text.rindex("Bình"), "repeat")]
+    assert all(text[s.start:s.end] == s.text for s in out)
+    # next to another capitalised word it is a longer name the tagger left: not added
+    text2 = "Nguyễn Văn Bình đến. Bình Minh vui."
+    assert [s.source for s in propagate(text2, sentence_tokens(text2), [Span(0, 15, "PER", text2[:15])])] == \
+        ["model"]
+    # an all-capitals word is not a name part; no person, nothing added
+    text3 = "Ông Lê BHYT nói. BHYT tăng."
+    assert propagate(text3, sentence_tokens(text3), [Span(4, 11, "PER", "Lê BHYT")]) == [Span(4, 11, "PER",
+                                                                                           "Lê BHYT")]
+    assert propagate(text3, sentence_tokens(text3), []) == []
 
 
 def test_features_are_strings_from_the_rust_featurizer():

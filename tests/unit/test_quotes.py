@@ -98,3 +98,19 @@ def test_pronoun_speaker_resolves_to_the_last_person_named():
     t = "Anh Nguyễn Văn Tư làm nghề chài lưới. “Cá chết nhiều lắm”, ông nói."
     (q,) = only(t, ents(t, ("Nguyễn Văn Tư", "PER")), kind="direct")
     assert q.speaker.text == "Nguyễn Văn Tư"
+
+
+def test_someone_described_by_an_organisation_is_not_the_organisation():
+    t = "Đại diện Vietravel cho biết: “Giá tour dịp lễ tăng nhẹ”."
+    (q,) = only(t, ents(t, ("Vietravel", "ORG")), kind="direct")
+    assert q.speaker.text == "Đại diện Vietravel"
+    t = "Vietravel cho biết: “Giá tour dịp lễ tăng nhẹ”."
+    (q,) = only(t, ents(t, ("Vietravel", "ORG")), kind="direct")
+    assert q.speaker.text == "Vietravel"
+    t = "Một quan chức Nhà Trắng cho biết: “Chúng tôi sẽ xem xét”."
+    (q,) = only(t, ents(t, ("Nhà Trắng", "ORG")), kind="direct")
+    assert q.speaker.text == "Một quan chức Nhà Trắng"
+    # a person inside the phrase is the speaker
+    t = "Giám đốc Vietravel Nguyễn Văn An cho biết: “Giá tour dịp lễ tăng nhẹ”."
+    (q,) = only(t, ents(t, ("Vietravel", "ORG"), ("Nguyễn Văn An", "PER")), kind="direct")
+    assert q.speaker.text == "Nguyễn Văn An"
