@@ -12,6 +12,9 @@ from docbao.analysis.features import columns, featurizer, sentence_tokens
 from docbao.analysis.spans import Span
 
 
+CHUNK = 64  # sentences featurised at once: bounds the memory of a long article (1 MB: 1.4 GB at once)
+
+
 class ModelMissing(RuntimeError):
     """The shipped entity model is not where it should be (a broken install or checkout)."""
 
@@ -34,8 +37,10 @@ def tag_entities(text: str, start: int = 0, end: int | None = None) -> list[Span
     rows = columns(sents)  # document evidence comes from every sentence
     # A sentence without a capital letter holds no name: it is not tagged.
     keep = [i for i, toks in enumerate(sents) if any(t.text[:1].isupper() for t in toks)]
-    feats = featurizer().process([rows[i] for i in keep])
     out: list[Span] = []
-    for i, f in zip(keep, feats, strict=True):
-        out.extend(spans_from_bio(text, sents[i], tagger.tag(f)))
+    fz = featurizer()
+    for c in range(0, len(keep), CHUNK):  # features are big (about 200 kB a sentence): a few at a time
+        part = keep[c:c + CHUNK]
+        for i, f in zip(part, fz.process([rows[i] for i in part]), strict=True):
+            out.extend(spans_from_bio(text, sents[i], tagger.tag(f)))
     return propagate(text, sents, out)
