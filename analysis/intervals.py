@@ -100,6 +100,15 @@ class SpanIndex:
         j = bisect.bisect_left(self.starts, b)
         return [s for s in self.spans[i:j] if s.end <= b]
 
+    def near(self, lo: int, hi: int) -> list:
+        """Spans overlapping [lo, hi), in order of their starts (overlapping spans too)."""
+        longest = getattr(self, "_longest", None)
+        if longest is None:
+            longest = self._longest = max((s.end - s.start for s in self.spans), default=0)
+        i = bisect.bisect_left(self.starts, lo - longest)
+        j = bisect.bisect_left(self.starts, hi)
+        return [s for s in self.spans[i:j] if s.end > lo]
+
     def before(self, pos: int, window: int = 400) -> list:
         """Spans that end at or before ``pos`` and start within ``window`` characters of it, in order."""
         i = bisect.bisect_left(self.starts, max(0, pos - window))

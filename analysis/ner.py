@@ -11,7 +11,6 @@ from docbao.analysis.decode import propagate, spans_from_bio
 from docbao.analysis.features import columns, featurizer, sentence_tokens
 from docbao.analysis.spans import Span
 
-
 CHUNK = 64  # sentences featurised at once: bounds the memory of a long article (1 MB: 1.4 GB at once)
 
 

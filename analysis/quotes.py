@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docbao.analysis import models
 from docbao.analysis import speakers as S
@@ -213,11 +213,14 @@ class _Context:
     pe: int
     sents: list[tuple[int, int]]
     ents: SpanIndex
+    starts: list[int] = field(default_factory=list)  # of the sentences, for bisect
+
+    def __post_init__(self) -> None:
+        self.starts = [s for s, _ in self.sents]
 
 
 def _sentence_at(ctx: _Context, pos: int) -> tuple[int, int]:
-    starts = [s for s, _ in ctx.sents]
-    i = bisect.bisect_right(starts, pos) - 1
+    i = bisect.bisect_right(ctx.starts, pos) - 1
     if i >= 0 and ctx.sents[i][0] <= pos < ctx.sents[i][1]:
         return ctx.sents[i]
     return (ctx.ps, ctx.pe)
@@ -311,11 +314,15 @@ def quote_span(c: Candidate) -> S.QuoteSpan:
     return S.QuoteSpan(c.start, c.end, c.open if c.source != "colon" else -1, c.close)
 
 
-def speaker_pool(text: str, entities: Sequence[Span], c: Candidate, quoted: Sequence[tuple[int, int]] = ()
-                 ) -> tuple[S.QuoteSpan, list[S.Mention]]:
+def speaker_pool(text: str, entities: Sequence[Span], c: Candidate, quoted: Sequence[tuple[int, int]] = (),
+                 index: SpanIndex | None = None) -> tuple[S.QuoteSpan, list[S.Mention]]:
+    """The quote's span and its candidate speakers. ``index``: the entities indexed (find_quotes builds it
+    once), so a text with thousands of quotes does not scan every entity for each one."""
     qs = quote_span(c)
     lo = max(0, qs.before - WINDOW_BEFORE)
     hi = min(len(text), qs.after + WINDOW_AFTER)
+    if index is not None:
+        entities = index.near(lo, hi)
     return qs, S.mentions(text, entities, qs, lo, hi, quoted)
 
 
@@ -362,6 +369,7 @@ def find_quotes(text: str, entities: Sequence[Span]) -> list[Quote]:
         counts[sp.text.lower()] = counts.get(sp.text.lower(), 0) + 1
     cands = document_candidates(text, entities)
     quoted = sorted({(c.start, c.end) for _, c, _ in cands if c.source != "colon"})
+    index = SpanIndex(entities)
     out: list[Quote] = []
     prev: str | None = None
     taken_until = -1
@@ -375,7 +383,7 @@ def find_quotes(text: str, entities: Sequence[Span]) -> list[Quote]:
         speaker = None
         if kind == "direct":
             taken_until = c.end
-            qs, pool = speaker_pool(text, entities, c, quoted)
+            qs, pool = speaker_pool(text, entities, c, quoted, index)
             if pool and speaker_model is not None:
                 att = S.attribution(text, qs, pool)
                 scored = [(speaker_model.score(S.speaker_features(text, qs, m, pool, att, prev, counts, quoted)), m)

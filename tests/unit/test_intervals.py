@@ -43,3 +43,15 @@ def test_span_index_queries():
     assert idx.last_before(12, "PER") == spans[2]
     assert idx.last_before(2, "PER") is None
     assert idx.starting_at(5) == [spans[1]]
+
+
+def test_near_gives_every_span_overlapping_a_window_overlapping_ones_too():
+    from docbao.analysis.intervals import SpanIndex
+    from docbao.analysis.spans import Span
+
+    spans = [Span(0, 50, "ORG", "x" * 50), Span(10, 12, "PER", "ab"), Span(60, 70, "LOC", "c" * 10),
+             Span(100, 101, "PER", "d")]
+    idx = SpanIndex(spans)
+    assert [(s.start, s.end) for s in idx.near(40, 65)] == [(0, 50), (60, 70)]
+    assert [(s.start, s.end) for s in idx.near(12, 60)] == [(0, 50)]  # ends are exclusive, as are windows
+    assert idx.near(71, 100) == [] and SpanIndex([]).near(0, 10) == []
