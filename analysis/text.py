@@ -193,9 +193,17 @@ _FOLD_TABLE = {cp: f for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
                if (f := _fold_exact(chr(cp))) != chr(cp).casefold()}
 
 
-# What only the exact path handles: combining marks, and Hangul jamo (which NFC composes).
-_LEFT_FOR_EXACT = re.compile("[\u0300-\u036f\u0483-\u0489\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
-                             "\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _needs_exact(quick: str) -> bool:
+    """quick holds what only the exact path folds right: a combining mark of any script, or a sequence that
+    NFC composes or NFD splits (Hangul jamo, Oriya vowel signs, …). ASCII never does."""
+    if quick.isascii():
+        return False
+    if not (unicodedata.is_normalized("NFD", quick) and unicodedata.is_normalized("NFC", quick)):
+        return True
+    return any(unicodedata.combining(ch) for ch in set(_NON_ASCII.findall(quick)))
 
 
 def fold(text: str) -> str:
@@ -204,6 +212,6 @@ def fold(text: str) -> str:
     One folded character per input code point of NFC text is NOT guaranteed; use for matching, not offsets.
     """
     quick = text.translate(_FOLD_TABLE)
-    if unicodedata.is_normalized("NFD", quick) and not _LEFT_FOR_EXACT.search(quick):
+    if not _needs_exact(quick):
         return quick.casefold()  # the usual case: the table did everything the exact fold would
     return _fold_exact(quick)
