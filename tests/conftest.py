@@ -3,9 +3,17 @@ them skip with a reason when it is absent (a user's fresh clone has no ../shared
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run the same examples on every run, so CI cannot fail on a draw that the previous run
+# never made; `HYPOTHESIS_PROFILE=explore` searches afresh (and many more examples) when hunting bugs.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
