@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 CONTEXT = 32  # characters of prefix and suffix kept with a quote
 MAX_CANDIDATES = 2000  # occurrences of a quote examined (a one-letter quote could occur everywhere)
 FUZZY_THRESHOLD = 75.0  # rapidfuzz ratio (0-100) a fuzzy match must reach
@@ -133,6 +131,8 @@ def _context_fraction(text: str, a: int, b: int, target: Target) -> float:
 def _fuzzy_search(text: str, target: Target) -> tuple[int, int] | None:
     """Candidates scored 60 % on the quote's similarity and 40 % on the agreement of its context, so a region
     enclosed by both the stored prefix and suffix beats a look-alike elsewhere."""
+    from rapidfuzz import fuzz  # imported on the first re-anchoring: opening the store stays cheap
+
     exact, prefix, suffix = target.exact, target.prefix, target.suffix
     candidates: list[tuple[float, int, int]] = []  # (score, start, end)
     limit = 3 * len(exact) + 64
@@ -197,6 +197,8 @@ def _refine(text: str, a: int, b: int, target: Target) -> tuple[int, int]:
 def _tighten(text: str, a: int, b: int, exact: str, reach: int = 8) -> tuple[int, int]:
     """Move each end of an approximate match by up to ``reach`` characters to where it best matches ``exact``
     (rapidfuzz's window has the quote's old length, the edited span may be shorter or longer)."""
+    from rapidfuzz import fuzz
+
     best = (fuzz.ratio(exact, text[a:b]), 0, 0, a, b)
     for i in range(max(0, a - reach), min(b, a + reach + 1)):
         for j in range(max(i + 1, b - reach), min(len(text), b + reach) + 1):

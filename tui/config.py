@@ -16,7 +16,6 @@ import json
 import os
 import re
 import string
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +115,8 @@ def load(path: str | os.PathLike[str] | None = None, *, themes: Collection[str],
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(where, None, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    import tomllib  # only when there is a config file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

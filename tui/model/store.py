@@ -15,10 +15,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from docbao.analysis.lexicon import Lexicon
-from docbao.analysis.spans import Analysis
+if TYPE_CHECKING:  # types only: the first paint does not import the analysis package
+    from docbao.analysis.lexicon import Lexicon
+    from docbao.analysis.spans import Analysis
 
 __all__ = ["AnalyzerLike", "Outcome", "State", "StoreHandle", "StoreLike"]
 

@@ -72,8 +72,7 @@ class LibraryScreen(Screen[None]):
         yield Input(placeholder=PLACEHOLDER, id="library-filter")
         yield ArticleTableHeader(id="library-header")
         yield ArticleTable(self.docbao.library.rows, id="library-table")
-        with Horizontal(id="library-progress"):
-            yield ProgressBar(id="library-progress-bar", show_eta=False)
+        with Horizontal(id="library-progress"):  # its bar is mounted with the first progress (first paint)
             yield Static("", id="library-progress-text", markup=False)
         yield Static("", id="library-status", markup=False)
         yield QuietFooter()
@@ -205,7 +204,13 @@ class LibraryScreen(Screen[None]):
         """The whole-library analysis: a bar, the count and the time left; gone when it ends."""
         box = self.query_one("#library-progress")
         box.display = not (progress.finished or progress.cancelled)
-        self.query_one(ProgressBar).update(total=max(1, progress.total), progress=progress.done)
+        bars = box.query(ProgressBar)
+        if bars:
+            bar = bars.first()
+        else:
+            bar = ProgressBar(id="library-progress-bar", show_eta=False)
+            box.mount(bar, before=0)
+        bar.update(total=max(1, progress.total), progress=progress.done)
         self.query_one("#library-progress-text", Static).update(
             Content(f" Analysing: {progress.describe()}   A stops"))
 
