@@ -8,7 +8,8 @@ the cache as it comes, so a run that is stopped resumes where it was: cached art
   imports this module alone (never the app, never Textual: it is started with ``python -c``, not forked and
   not through multiprocessing, which would re-import the caller's ``__main__``), builds the analyzer, warms
   its models once, then analyses one article at a time as the parent hands them out (longest first, so
-  no worker is left with a long article at the end). ``jobs=1`` runs in this process.
+  no worker is left with a long article at the end). ``jobs=1`` runs in this process, or in one worker
+  with ``separate=True`` (the reader analyses a very long article so, off its own GIL).
 - Progress: done, total, cached, analysed, failed, and an estimated time left (from the characters
   analysed per second so far), after every article.
 - :meth:`BatchRunner.cancel` (any thread) stops the run within a fraction of a second: workers get SIGTERM,
@@ -188,11 +189,14 @@ class BatchRunner:
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None, jobs: int | None = None, *,
-                 lexicon: Lexicon | None = None, analyzer: str = DEFAULT_ANALYZER) -> None:
+                 lexicon: Lexicon | None = None, analyzer: str = DEFAULT_ANALYZER, separate: bool = False) -> None:
         if jobs is not None and jobs < 1:
             raise ValueError(f"jobs must be 1 or more, not {jobs}")
         self.cache_dir = None if cache_dir is None else str(cache_dir)
         self.jobs = jobs or default_jobs()
+        # jobs=1 analyses in this process, unless ``separate``: then in one worker process, so that a long
+        # analysis does not hold this process's GIL (a UI's keys would wait for it)
+        self.in_process = self.jobs == 1 and not separate
         self.lexicon = lexicon
         self.analyzer_spec = analyzer
         self._cancel = threading.Event()
@@ -217,7 +221,7 @@ class BatchRunner:
         analyzer), so the runs that follow begin at full speed. They are kept for the next runs until
         :meth:`close` (a run that is cancelled or stopped early stops them). Without start(), every run
         starts its own workers and stops them when it ends."""
-        if self.jobs == 1:
+        if self.in_process:
             self._analyzer().warm()
             return
         if self._pool is None or not self._pool.alive():
@@ -294,7 +298,7 @@ class BatchRunner:
         todo.sort(key=lambda a: -len(a.text))  # longest first: the workers finish together
         tracker.to_analyse(sum(len(a.text) for a in todo))
         if todo and not self._cancel.is_set():
-            steps = self._in_process(todo, tracker) if self.jobs == 1 else self._in_workers(todo, tracker)
+            steps = self._in_process(todo, tracker) if self.in_process else self._in_workers(todo, tracker)
             try:
                 for p in steps:
                     item = p.item

@@ -92,7 +92,8 @@ class Analyzer:
     """
 
     def __init__(self, cache_dir: str | os.PathLike[str] | None = None) -> None:
-        self.cache = AnalysisCache(Path(cache_dir)) if cache_dir is not None else None
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.cache = AnalysisCache(self.cache_dir) if self.cache_dir is not None else None
 
     def warm(self) -> None:
         ner.warm()

@@ -170,3 +170,22 @@ def test_label_offsets_slice_the_corpus_texts():
     for d in data.load():  # load() refuses a text whose sha256 differs from the labelled one
         for e in d.entities + d.quotes:
             assert d.text[e["start"]:e["end"]] == e["text"], (d.doc_id, e)
+
+
+def test_the_collector_waits_through_a_long_tagging_and_always_resumes():
+    import gc
+
+    from docbao.analysis import ner
+
+    assert gc.isenabled()
+    with ner._collector_paused(ner.LONG - 1):
+        assert gc.isenabled()  # an ordinary article: nothing changes
+    with ner._collector_paused(ner.LONG):
+        assert not gc.isenabled()
+        with ner._collector_paused(ner.LONG):  # nested (two threads tagging long texts at once)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer one still runs
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), ner._collector_paused(ner.LONG):
+        raise RuntimeError("the tagger failed")
+    assert gc.isenabled()

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from docbao.analysis.spans import Analysis
 from docbao.tui.model.kinds import ENTITY_KINDS, JUMP_KINDS, KINDS, QUOTE_KINDS, view_kinds
 from docbao.tui.model.reader import ReaderModel, short
+from docbao.tui.runner import SEPARATE_CHARS, analyse_apart
 from docbao.tui.screens.footer import QuietFooter
 from docbao.tui.screens.reader_actions import ReaderActions
 from docbao.tui.widgets.article_view import ArticleView
@@ -187,6 +188,9 @@ class ReaderScreen(ReaderActions):
         worker = get_current_worker()
         article = self.article
 
+        def stopped() -> bool:
+            return worker.is_cancelled or self.docbao.quitting
+
         def job(analyzer: Any) -> None:
             cached = analyzer.cached(article.text, lexicon, article_id=article.id)
             if cached is not None:
@@ -194,12 +198,20 @@ class ReaderScreen(ReaderActions):
                 return
             last: Analysis | None = None
             partial = False
-            for result in analyzer.analyze_progressive(article.text, lexicon, article_id=article.id, first=first):
-                if worker.is_cancelled or self.docbao.quitting:
+            results = analyzer.analyze_progressive(article.text, lexicon, article_id=article.id, first=first)
+            for result in results:
+                if stopped():
                     return
                 partial = bool(result.meta.get("partial"))
                 self.post_message(AnalysisUpdate(generation, result, partial))
                 last = result
+                if partial and len(article.text) >= SEPARATE_CHARS:
+                    full = analyse_apart(analyzer, article, lexicon, stopped)
+                    if full is not None or stopped():
+                        results.close()
+                        if full is not None:
+                            self.post_message(AnalysisUpdate(generation, full, False))
+                        return
             if last is not None and partial and not worker.is_cancelled:
                 self.post_message(AnalysisUpdate(generation, last, False))  # no full result came: done
 
