@@ -54,6 +54,14 @@ def _index(rows: Sequence[Sequence[str]], vocab: dict[str, int]) -> list[list[in
     return out
 
 
+def _adagrad(w: list[float], g2: list[float], grad: list[float], n: int, l2: float, rate: float) -> None:
+    """One AdaGrad step of the weights on the summed gradient of ``n`` examples, with an L2 penalty."""
+    for i in range(len(w)):
+        gi = grad[i] / n + l2 * w[i]
+        g2[i] += gi * gi
+        w[i] -= rate * gi / math.sqrt(g2[i])
+
+
 class Logistic(_Linear):
     """P(positive | features) = sigmoid(score)."""
 
@@ -80,10 +88,7 @@ class Logistic(_Linear):
                 gb += d
                 for i in ids:
                     grad[i] += d
-            for i in range(len(w)):
-                gi = grad[i] / n + l2 * w[i]
-                g2[i] += gi * gi
-                w[i] -= rate * gi / math.sqrt(g2[i])
+            _adagrad(w, g2, grad, n, l2, rate)
             gb /= n
             b2 += gb * gb
             b -= rate * gb / math.sqrt(b2)
@@ -115,9 +120,6 @@ class Ranker(_Linear):
                     if d:
                         for i in ids:
                             grad[i] += d
-            for i in range(len(w)):
-                gi = grad[i] / n + l2 * w[i]
-                g2[i] += gi * gi
-                w[i] -= rate * gi / math.sqrt(g2[i])
+            _adagrad(w, g2, grad, n, l2, rate)
         names = sorted(vocab, key=vocab.__getitem__)
         return cls({f: w[vocab[f]] for f in names})
