@@ -47,6 +47,36 @@ async def test_slash_searches_without_accents_counts_hits_and_steps_through_them
         assert "0/0" in info(app)
 
 
+async def test_keys_typed_straight_after_slash_reach_the_search_before_it_has_the_focus(make_app) -> None:
+    from textual import events
+
+    from docbao.tui.widgets.search_bar import SearchBar
+
+    def type_fast(*keys: str) -> None:  # queued at once, as a terminal delivers a fast typist's keys
+        for k in keys:
+            app.post_message(events.Key("slash" if k == "/" else k, k))
+
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        reader = await open_reader(pilot)
+        cursor = reader.view.cursor
+        type_fast("/", *"luka")  # `k` would move up and `a` open the tag dialog in the reader
+        await settle(pilot)
+        bar = reader.query_one(SearchBar)
+        assert app.screen is reader and app.focused is bar and bar.value == "luka"
+        assert reader.view.cursor == cursor
+        await pilot.press(*"shenko")
+        assert bar.value == "lukashenko"
+        assert f"–/{TEXT.count('Lukashenko')}" in info(app)
+        await pilot.press("escape")
+        type_fast("/", *"minsk")  # a new query replaces the old one, as it does when typed after the focus
+        await settle(pilot)
+        assert bar.value == "minsk" and app.focused is bar
+        await pilot.press("escape", "a")  # once the line is closed, keys are the reader's again
+        await settle(pilot)
+        assert app.screen is not reader  # the tag dialog
+
+
 async def test_less_and_vim_keys_move_through_the_article(make_app, articles) -> None:
     long = "\n".join(f"Dòng số {i} của một bài rất dài." for i in range(200))
     from docbao.store.articles import from_text

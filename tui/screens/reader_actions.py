@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
@@ -33,6 +33,7 @@ class ReaderActions(Screen[None]):
 
     model: ReaderModel
     article: Article
+    _search_keys: frozenset[str] | None = None  # the keys bound to search (a keymap may change `/`)
 
     @property
     def docbao(self) -> DocbaoApp:
@@ -64,6 +65,26 @@ class ReaderActions(Screen[None]):
     # -- search ----------------------------------------------------------------------------------------
     def action_search(self) -> None:
         self.query_one(SearchBar).open()
+
+    def on_key(self, event: events.Key) -> None:
+        """A fast typist's "/luk": the terminal delivers the keys together and all of them reach this screen
+        before the App would run the `/` binding, so `/` (or whatever the keymap binds search to) opens the
+        search line here, and the keys that follow before it has the focus go into it instead of running
+        the reader's keys (`k` would move, `a` open a dialog)."""
+        bar = self.query_one(SearchBar)
+        if bar.opening and bar.is_open:
+            if event.is_printable and event.character:
+                event.stop()
+                event.prevent_default()
+                bar.type_early(event.character)
+            return
+        if self._search_keys is None:
+            self._search_keys = frozenset(k for k, active in self.active_bindings.items()
+                                          if active.binding.action == "search" and active.node is self)
+        if event.key in self._search_keys and not bar.has_focus:
+            event.stop()
+            event.prevent_default()
+            self.action_search()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

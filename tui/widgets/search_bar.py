@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
@@ -33,6 +34,8 @@ class SearchBar(Input):
         pass
 
     def __init__(self, **kwargs: object) -> None:
+        self.opening = False
+        self._early = False
         super().__init__(placeholder="search: accents optional (ha noi finds Hà Nội) · Enter next · "
                                      "shift+Enter previous · Esc close", **kwargs)  # type: ignore[arg-type]
 
@@ -42,7 +45,21 @@ class SearchBar(Input):
 
     def open(self) -> None:
         self.add_class("-open")
+        self.opening = True  # until the focus arrives (a frame later): keys typed meanwhile belong here
+        self._early = False
+        self.select_on_focus = True  # the old query is selected on focus, so that typing replaces it
         self.focus()
+
+    def type_early(self, char: str) -> None:
+        """A key typed after `/` but before the focus arrived: it starts a new query (as a key typed later
+        replaces the selected old one), and the focus will not select it."""
+        self.value = (self.value if self._early else "") + char
+        self._early = True
+        self.select_on_focus = False
+        self.cursor_position = len(self.value)
+
+    def _on_focus(self, event: events.Focus) -> None:  # runs before Input's own (Textual walks the MRO)
+        self.opening = self._early = False
 
     def action_close(self) -> None:
         self.remove_class("-open")
