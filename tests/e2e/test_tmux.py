@@ -212,3 +212,50 @@ def test_add_a_url_from_the_app_tag_a_quote_export_with_the_url(tmux: Tmux, tmp_
     out = subprocess.run([docbao, "export", "--db", str(db), "--format", "w3c"], capture_output=True, text=True,
                          env={**os.environ, **env}, check=True, timeout=60).stdout
     assert TAG in out and url in out  # the annotation's target source is the page's URL
+
+
+def workers_of(marker: str) -> list[int]:
+    """The analysis worker processes whose environment mentions ``marker`` (this test's folders)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if b"worker_main" in (proc / "cmdline").read_bytes() and marker.encode() in (proc / "environ").read_bytes():
+                found.append(int(proc.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="looks for leftover workers in /proc (Linux)")
+def test_ctrl_q_while_a_10_mb_article_is_analysed_quits_at_once_and_leaves_no_worker(tmux: Tmux,
+                                                                                     tmp_path: Path) -> None:
+    """F6: ctrl+q during the analysis of a 10 MB article used to leave a blank terminal for 22 s. Its whole
+    analysis now runs in a worker process: quitting stops the worker and the app is gone at once."""
+    docbao = docbao_command()
+    library = tmp_path / "library"
+    library.mkdir()
+    body = SEED.read_text(encoding="utf-8").split("\n", 1)[1]
+    copies = 10_000_000 // len(body.encode("utf-8")) + 1
+    (library / "dai.txt").write_text("Bài rất dài\n" + "\n\n".join([body] * copies), encoding="utf-8")
+    env = {"DOCBAO_DB": str(tmp_path / "docbao.json"), "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
+           "DOCBAO_DATA_DIR": str(tmp_path / "data"), "DOCBAO_CONFIG": str(tmp_path / "config.toml"),
+           "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "32", *env_args,
+             f"{docbao} {library}; echo DOCBAO-EXITED-$?; sleep 60")
+    tmux.run("set", "-s", "escape-time", "0")
+    tmux.wait("Bài rất dài", 60)
+    tmux.keys("Enter")
+    tmux.wait("analysing the whole article", 60)
+    deadline = time.monotonic() + 30
+    while not workers_of(str(tmp_path)) and time.monotonic() < deadline:  # the worker has started
+        time.sleep(0.1)
+    assert workers_of(str(tmp_path))
+    t0 = time.monotonic()
+    tmux.keys("C-q")
+    tmux.wait("DOCBAO-EXITED-0", 15)
+    assert time.monotonic() - t0 < 5
+    deadline = time.monotonic() + 5
+    while workers_of(str(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not workers_of(str(tmp_path))
