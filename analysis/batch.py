@@ -592,10 +592,19 @@ def _on_term(signum: int, frame: object) -> None:
     raise _Stop
 
 
+def _watch_parent(parent: int) -> None:
+    """A worker whose parent is gone (killed, or its terminal closed) stops within a second: SIGTERM unwinds
+    the analysis and any cache write in progress, as when the parent stops it."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def worker_main() -> None:
     """A worker process: an init line, then one JSON task per line; one JSON answer per task."""
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
 

@@ -11,7 +11,7 @@ import string
 from pathlib import PurePath
 from typing import Any
 
-__all__ = ["DEFAULT_FORMAT", "bare_quote", "citation", "cite", "cite_source", "cite_title", "render"]
+__all__ = ["DEFAULT_FORMAT", "bare_quote", "citable", "citation", "cite", "cite_source", "cite_title", "render"]
 
 DEFAULT_FORMAT = "“{quote}” — {speaker}, {title} ({source})"
 PLACEHOLDERS = ("quote", "speaker", "title", "source", "date", "url")
@@ -35,8 +35,14 @@ def cite_source(article: Any) -> str:
     for candidate in (meta.get("canonical"), meta.get("url"), getattr(article, "source", "")):
         if candidate and _URL.match(str(candidate)):
             return str(candidate)
-    path = getattr(article, "path", "") or getattr(article, "source", "")
-    return PurePath(str(path)).name if path else ""
+    return citable(str(getattr(article, "path", "") or getattr(article, "source", "") or ""))
+
+
+def citable(source: str) -> str:
+    """A URL as it is; a local path as its file name (a citation never shows where a file sits on disk)."""
+    if not source or _URL.match(source):
+        return source
+    return PurePath(source).name
 
 
 def render(fmt: str, **values: object) -> str:
@@ -95,5 +101,6 @@ def cite(quote: str, speaker: str | None, article: Any, fmt: str = DEFAULT_FORMA
 
 def citation(text: str, speaker: str | None, title: str, source: str, fmt: str = DEFAULT_FORMAT) -> str:
     """The citation of a quote from its parts (the reader, the quote book and its exports use this)."""
+    source = citable(source)
     return render(fmt, quote=bare_quote(text), speaker=speaker or "", title=cite_title(title),
                   source=source, url=source if _URL.match(source) else "", date="")

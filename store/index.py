@@ -51,7 +51,7 @@ from docbao.analysis.entities import strip_titles
 from docbao.analysis.lexicon import Lexicon
 from docbao.analysis.text import fold, text_sha256
 from docbao.files import write_atomic
-from docbao.store.citation import citation
+from docbao.store.citation import citable, citation
 
 __all__ = [
     "INDEX_FORMAT",
@@ -1117,8 +1117,8 @@ def quotes_csv(hits: Iterable[QuoteHit]) -> str:
     w.writerow(CSV_FIELDS)
     for h in hits:
         a = h.article
-        w.writerow([h.speaker or "", h.text, a.title, a.source, a.date or "", h.citation(), h.kind, a.id, a.path,
-                    h.start, h.end])
+        w.writerow([h.speaker or "", h.text, a.title, citable(a.source), a.date or "", h.citation(), h.kind, a.id,
+                    a.path, h.start, h.end])
     return buf.getvalue()
 
 

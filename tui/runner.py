@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
 
 __all__ = ["AnalysisRunner"]
@@ -70,6 +72,13 @@ def analyse_apart(analyzer: Any, article: Any, lexicon: Any, stop: Callable[[], 
     cache_dir = getattr(analyzer, "cache_dir", None)
     if cache_dir is None:
         return None
+    folder = Path(cache_dir) / "analysis"
+    try:  # the result comes back through the cache: without a writable one the worker's work would be lost
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
     import atexit
 
     from docbao.analysis.batch import BatchRunner
@@ -88,6 +97,8 @@ def analyse_apart(analyzer: Any, article: Any, lexicon: Any, stop: Callable[[], 
     try:
         batch.start()
         result = batch.run([article])
+    except Exception:  # no worker could be started (out of processes or files): analyse on the thread
+        return None
     finally:
         finished.set()
         batch.close()

@@ -54,7 +54,7 @@ async def test_keys_typed_straight_after_slash_reach_the_search_before_it_has_th
 
     def type_fast(*keys: str) -> None:  # queued at once, as a terminal delivers a fast typist's keys
         for k in keys:
-            app.post_message(events.Key("slash" if k == "/" else k, k))
+            app.post_message(events.Key("slash" if k == "/" else k, k if len(k) == 1 else None))
 
     app = make_app()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -72,6 +72,18 @@ async def test_keys_typed_straight_after_slash_reach_the_search_before_it_has_th
         type_fast("/", *"minsk")  # a new query replaces the old one, as it does when typed after the focus
         await settle(pilot)
         assert bar.value == "minsk" and app.focused is bar
+        await pilot.press("escape")
+        type_fast("/", "l", "backspace", *"minsk", "enter")  # backspace and Enter, in the order they came
+        await settle(pilot)
+        assert bar.value == "minsk" and reader.view.cursor == TEXT.index("Minsk", cursor)
+        # the bar reopened while it has the focus (the palette's Search) is not left waiting for it: once
+        # the reader has the focus back, its keys are the reader's
+        reader.action_search()
+        reader.view.focus()
+        await settle(pilot)
+        before = reader.view.cursor
+        await pilot.press("j")
+        assert bar.value == "minsk" and reader.view.cursor != before
         await pilot.press("escape", "a")  # once the line is closed, keys are the reader's again
         await settle(pilot)
         assert app.screen is not reader  # the tag dialog

@@ -46,12 +46,23 @@ def gone(pid: int) -> bool:
     return False
 
 
-async def test_a_long_article_is_analysed_whole_in_a_worker_process(make_app, workers, tmp_path: Path) -> None:
+async def test_a_long_article_is_analysed_whole_in_a_worker_process(make_app, workers, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     article = long_article()
+    here: list[int] = []  # the lengths of the texts analysed whole in this process
+    real = Analyzer._analyze
+
+    def spy(self: Analyzer, key: str, text: str, *args: Any) -> Any:
+        here.append(len(text))
+        return real(self, key, text, *args)
+
+    monkeypatch.setattr(Analyzer, "_analyze", spy)
     app = make_app(analyzer=Analyzer(cache_dir=tmp_path / "cache"), articles=[article])
     async with app.run_test(size=(100, 30)) as pilot:
         reader = await open_reader(pilot, "Minsk")
         counts = reader.model.counts()
+    assert here == []  # not on the app's thread
+    monkeypatch.setattr(Analyzer, "_analyze", real)
     expected = Analyzer(None).analyze(article.text)
     assert [sep for sep, _ in workers] == [True]
     assert counts == (len(expected.entities), len(expected.quotes))
@@ -62,7 +73,8 @@ async def test_a_long_article_is_analysed_whole_in_a_worker_process(make_app, wo
 
 async def test_leaving_the_reader_stops_the_worker_of_a_long_analysis(make_app, workers, tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    slow = "\n\n".join(["Ông Nguyễn Văn An đến Hà Nội hôm qua và nói rằng mọi việc vẫn ổn."] * 3000)
+    # 2 MB: about 12 s of work, so the worker is surely still busy when the reader is left
+    slow = "\n\n".join(["Ông Nguyễn Văn An đến Hà Nội hôm qua và nói rằng mọi việc vẫn ổn."] * 30_000)
     article = from_text("Bài rất dài\n" + slow, name="slow.txt")
     app = make_app(analyzer=Analyzer(cache_dir=tmp_path / "cache"), articles=[article])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -77,3 +89,18 @@ async def test_leaving_the_reader_stops_the_worker_of_a_long_analysis(make_app, 
         assert all(gone(p) for p in pids)
     # nothing half-written: no analysis reached the cache (the first test shows one does when it ends)
     assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+async def test_without_a_writable_cache_the_long_analysis_stays_on_the_thread(make_app, workers,
+                                                                              tmp_path: Path) -> None:
+    """The worker's result comes back through the cache: with none to write, no worker is started (its
+    work would be lost and done twice)."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    article = long_article()
+    app = make_app(analyzer=Analyzer(cache_dir=blocked), articles=[article])
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(pilot, "Minsk")
+        counts = reader.model.counts()
+    assert workers == []
+    assert counts == (len((a := Analyzer(None).analyze(article.text)).entities), len(a.quotes))

@@ -335,3 +335,31 @@ def test_progress_describes_itself() -> None:
     assert p.describe() == "3 of 10 articles · about 2 min left"
     assert Progress(10, 10, 0, 9, 1, 5.0, 0.0, finished=True).describe() == "10 of 10 articles (1 failed) · done"
     assert Progress(0, 0, 0, 0, 0, 0.0, None).fraction == 1.0
+
+
+def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """SIGKILL, or a closed terminal, gives the parent no chance to stop its workers: they notice it is gone
+    and stop by themselves (a long analysis would otherwise run on for minutes)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    parent = (f"import sys, threading, time\nsys.path.insert(0, {str(root)!r})\n"
+              "from docbao.analysis.batch import BatchRunner\n"
+              "from tests.unit.test_batch import SLOW_MARK, Doc\n"
+              f"r = BatchRunner({str(tmp_path)!r}, jobs=2, analyzer={FAKE!r})\n"
+              "r.start()\n"
+              "slow = [Doc(f's{i}', f'Bài chậm {i} {SLOW_MARK}') for i in range(2)]\n"
+              "threading.Thread(target=r.run, args=(slow,), daemon=True).start()\n"
+              "time.sleep(0.5)\n"  # both workers are deep in a 29 s analysis
+              "print(*r.worker_pids, flush=True)\ntime.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True, cwd=root)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 2 and all(alive(p) for p in pids)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(p) for p in pids)

@@ -211,6 +211,22 @@ def test_citation_json_markdown_and_csv(index: KnowledgeIndex, lib) -> None:
     assert {"speaker", "quote", "article", "source", "date", "citation"} <= set(rows[0])
 
 
+def test_a_file_is_cited_by_its_name_never_by_where_it_sits_on_disk(tmp_path: Path) -> None:
+    where = str(tmp_path / "tin" / "putin.txt")
+    a = from_text(PUTIN, name="putin.txt", path=where, source=where)
+    ix = KnowledgeIndex.open(tmp_path)
+    ix.refresh([a], analysed(tmp_path, [a]))
+    hits = ix.quotes()
+    assert hits and all(h.citation().endswith("(putin.txt)") for h in hits)
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(quotes_csv(hits))))
+    assert {r["source"] for r in rows} == {"putin.txt"} and {r["path"] for r in rows} == {where}
+    assert str(tmp_path) not in quotes_markdown(hits)
+    assert citation("x", "A", "T", "https://example.vn/a") == "“x” — A, T (https://example.vn/a)"
+
+
 def test_markup_and_odd_text_stay_text(tmp_path: Path) -> None:
     a = article("[b]Tin[/b]\nPutin nói: “[red]không[/red] | *đâu* #1”.\n", "odd.txt")
     an = analysed(tmp_path, [a])

@@ -73,10 +73,9 @@ class ReaderActions(Screen[None]):
         the reader's keys (`k` would move, `a` open a dialog)."""
         bar = self.query_one(SearchBar)
         if bar.opening and bar.is_open:
-            if event.is_printable and event.character:
+            if bar.key_early(event):
                 event.stop()
                 event.prevent_default()
-                bar.type_early(event.character)
             return
         if self._search_keys is None:
             self._search_keys = frozenset(k for k, active in self.active_bindings.items()

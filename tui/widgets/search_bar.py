@@ -45,10 +45,28 @@ class SearchBar(Input):
 
     def open(self) -> None:
         self.add_class("-open")
-        self.opening = True  # until the focus arrives (a frame later): keys typed meanwhile belong here
+        # until the focus arrives (a frame later): keys typed meanwhile belong here (none if it has it: the
+        # palette's Search, or a search key the bar itself does not take, reopens it focused)
+        self.opening = not self.has_focus
         self._early = False
         self.select_on_focus = True  # the old query is selected on focus, so that typing replaces it
         self.focus()
+
+    def key_early(self, event: events.Key) -> bool:
+        """A key that came before the focus: printable ones are typed, backspace deletes, Enter steps to the
+        first hit, in the order they came; others are dropped. False for keys with ctrl or alt, which are
+        not the query's (they go on to their bindings)."""
+        if "ctrl+" in event.key or "alt+" in event.key:
+            return False
+        if event.is_printable and event.character:
+            self.type_early(event.character)
+        elif event.key == "backspace":
+            self.type_early("")
+            self.value = self.value[:-1]
+            self.cursor_position = len(self.value)
+        elif event.key == "enter":
+            self.post_message(self.Submitted(self, self.value))
+        return True
 
     def type_early(self, char: str) -> None:
         """A key typed after `/` but before the focus arrived: it starts a new query (as a key typed later
@@ -61,7 +79,11 @@ class SearchBar(Input):
     def _on_focus(self, event: events.Focus) -> None:  # runs before Input's own (Textual walks the MRO)
         self.opening = self._early = False
 
+    def _on_blur(self, event: events.Blur) -> None:
+        self.opening = self._early = False
+
     def action_close(self) -> None:
+        self.opening = self._early = False
         self.remove_class("-open")
         self.post_message(self.Closed())
 
