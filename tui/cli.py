@@ -68,7 +68,11 @@ def build_command_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in COMMANDS:
-        args = build_command_parser().parse_args(args_list)
+        cmds = build_command_parser()
+        args, extra = cmds.parse_known_args(args_list)
+        if extra:  # named by the subcommand they were given to, in one line
+            sub = next(a for a in cmds._actions if isinstance(a, argparse._SubParsersAction))
+            sub.choices[args_list[0]].error(f"unrecognized arguments: {' '.join(extra)}")
         try:
             return int(args.handler(args) or 0)
         except KeyboardInterrupt:
@@ -87,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for choice in action._choices_actions:
                     print(f"  docbao {choice.dest:<9} {choice.help}")
         return 0
+    from docbao.tui.commands.common import one_line_errors
+
+    one_line_errors(top)
     args = top.parse_args(args_list)
     from docbao.tui.launch import launch  # imports Textual: only when the reader is opened
 

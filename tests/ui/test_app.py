@@ -153,6 +153,9 @@ async def test_help_screen_lists_the_keys(make_app) -> None:
             assert any(d in text for d in descriptions), action
         for expected in ("ctrl+p", "Colours", "j", "Search"):
             assert expected in text, expected
+        # keys as the footer shows them, each key of a binding apart: never a raw name list
+        assert "curly_bracket" not in text and "," not in text.split("Paragraph up")[0].split()[-1]
+        assert "{" in text and "}" in text
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
 

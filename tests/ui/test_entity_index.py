@@ -116,11 +116,11 @@ async def test_enter_lists_articles_then_opens_one_at_the_first_mention(index: K
         assert app.opened == [(ga.article.id, ga.start)]
         text = next(a.text for a in lib if a.id == ga.article.id)
         assert text[ga.start:ga.end] == ga.surface and "Putin" in ga.surface
-        # Esc: back to the people, Putin still highlighted; Esc again leaves
+        # Esc: back to the people, Putin still highlighted; q (or Esc again) leaves
         await pilot.press("escape")
         await settle(pilot)
         assert screen.group is None and screen.main_list.highlighted == 0 and screen.label == "PER"
-        await pilot.press("escape")
+        await pilot.press("q")
         await settle(pilot)
         assert not isinstance(app.screen, EntityIndexScreen)
 

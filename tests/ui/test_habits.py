@@ -239,3 +239,23 @@ async def test_tab_space_then_enter_in_the_correction_dialog_keeps_only_here_tic
         await settle(pilot, lambda: isinstance(app.screen, ReaderScreen))
         (c,) = store.corrections()
         assert (c.surface, c.label, c.scope) == ("Minsk", "LOC", reader.article.id)
+
+
+async def test_who_finds_an_article_read_in_this_session_without_analysing_the_library(make_app,
+                                                                                      articles) -> None:
+    app = make_app()  # nothing cached yet: the library knows nobody
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        lib = app.screen
+
+        async def shown(query: str) -> list[str]:
+            lib.set_filter(query)
+            await settle(pilot)
+            return [lib.table.rows[i].title for i in lib.table.view]
+
+        assert await shown("who:putin") == []
+        await shown("")
+        await open_reader(pilot)
+        await pilot.press("q")
+        await settle(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert await shown("who:putin") == [articles[0].title]

@@ -147,7 +147,9 @@ def test_export_markdown_and_csv(capsys, news: Path, tmp_path: Path) -> None:
     assert set(rows[0]) >= {"speaker", "quote", "article", "source", "date", "citation"}
     r = next(r for r in rows if r["quote"] == "Trời mưa to quá")
     assert r["speaker"] == "Nguyễn Văn An" and r["article"] == "Ông An ở Hà Nội"
-    assert r["citation"] == f"“Trời mưa to quá” — Nguyễn Văn An, Ông An ở Hà Nội ({news / 'an.md'})"
+    # the file is cited by its name, never by where it sits on disk (the path has its own column)
+    assert r["citation"] == "“Trời mưa to quá” — Nguyễn Văn An, Ông An ở Hà Nội (an.md)"
+    assert r["source"] == "an.md" and r["path"].endswith("an.md")
     # to standard output without -o
     code, out, _ = run(capsys, "quotes", "-j", "1", "--format", "csv", "--speaker", "an", str(news))
     assert out.splitlines()[0].startswith("speaker,quote,article,source,date")

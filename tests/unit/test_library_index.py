@@ -53,6 +53,32 @@ def test_free_text_is_a_folded_phrase_over_titles_tags_and_bodies(index):
     assert _ids(index, index.filter("")) == ["d", "b", "c", "a"]
 
 
+def test_free_words_also_match_apart_as_whole_words(index):
+    assert _ids(index, index.filter("giao an")) == ["a"]  # "giao thông" … "An": both words, apart
+    assert _ids(index, index.filter("an giao")) == ["a"]  # in any order
+    assert _ids(index, index.filter("an gia")) == ["a"]  # the last word as it is being typed
+    assert _ids(index, index.filter("a giao")) == []  # but an earlier word is a whole word: "a" is not
+    assert _ids(index, index.filter("hue ao")) == ["d"]
+    # typing on never shows what the full query would not, nor hides what it would
+    for query in ("giao an", "an giao", "hue ao dai", "ha noi buyt"):
+        for k in range(1, len(query) + 1):
+            idx = LibraryIndex(_rows())
+            idx.set_bodies(BODIES)
+            for p in range(1, k):
+                idx.filter(query[:p])
+            fresh = LibraryIndex(_rows())
+            fresh.set_bodies(BODIES)
+            assert idx.filter(query[:k]) == fresh.filter(query[:k]), query[:k]
+
+
+def test_an_article_analysed_in_the_reader_is_found_by_who_at_once(index):
+    assert _ids(index, index.filter("who:putin")) == []
+    index.set_analysed("c", 7, 2, frozenset({"vladimir putin"}))
+    assert _ids(index, index.filter("who:putin")) == ["c"]
+    assert (index.rows[2].entities, index.rows[2].quotes) == (7, 2)
+    index.set_analysed("nope", 1, 1, frozenset())  # an article no longer in the library: nothing happens
+
+
 def test_tag_filter_matches_tags_only_not_text(index):
     assert _ids(index, index.filter("giao thông")) == ["a"]
     assert _ids(index, index.filter("tag:giao")) == []  # a whole tag, not a word of one

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docbao.tui.commands.common import SMALL_WORK_CHARS, positive, progress_line
+from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, guard, positive, progress_line
 
 if TYPE_CHECKING:
     from docbao.analysis.lexicon import Lexicon
@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction, add_db: Callable[[argparse.Argumen
                    help="analyse with N processes (default: one per core; this process alone when there is "
                         "little to analyse)")
     add_db(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=guard(run))
 
 
 def load_lexicon(db: str | None) -> Lexicon | None:
@@ -82,13 +82,16 @@ def run(args: argparse.Namespace) -> int:
     from docbao.store.paths import cache_dir
 
     loaded, failures = _load(args.paths)
+    if not loaded and not failures:
+        raise CommandError(f"no article to read in {' '.join(args.paths)} "
+                           "(docbao reads .txt .md .html .htm .json files)")
     lexicon = None if args.no_corrections else load_lexicon(args.db)
     out = sys.stdout
     console = None
     if not args.json:
         from rich.console import Console
 
-        console = Console(highlight=False)
+        console = Console(highlight=False, soft_wrap=not out.isatty())  # piped: one line per line, for grep
     with contextlib.ExitStack() as stack:
         cache = None if args.no_cache else cache_dir()
         todo = [a for _, a in loaded] if cache is None else _uncached(Analyzer(cache), loaded, lexicon)

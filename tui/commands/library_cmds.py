@@ -214,6 +214,8 @@ def _quotes_table(hits: Sequence[Any], args: argparse.Namespace) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from docbao.store.citation import cite_title
+
     table = Table(show_lines=False, expand=False, highlight=False, title_justify="left",
                   title=Text(_quotes_title(len(hits), args), style="bold"))
     table.add_column("Speaker", style="bold cyan", overflow="fold", max_width=24)
@@ -223,7 +225,7 @@ def _quotes_table(hits: Sequence[Any], args: argparse.Namespace) -> Any:
     if dated:
         table.add_column("Date", style="dim", no_wrap=True)
     for h in hits:
-        cells = [Text(h.speaker or "—"), Text(f"“{h.text}”", style="italic"), Text(h.article.title)]
+        cells = [Text(h.speaker or "—"), Text(f"“{h.text}”", style="italic"), Text(cite_title(h.article.title, 60))]
         table.add_row(*cells, *([Text(h.article.date or "")] if dated else []))
     return table
 

@@ -14,6 +14,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from docbao.analysis.text import fold
 
@@ -86,6 +87,27 @@ def parse_query(q: str) -> Query:
                  tuple(fields["site"]), tuple(fields["feed"]))
 
 
+def _holds(hay: str, text: str) -> bool:
+    """The folded ``text`` is in ``hay`` as a phrase ("ha noi" finds Hà Nội), or each of its words is,
+    anywhere, as a whole word ("putin belarus"); the last one may be a word's start (it is being typed:
+    typing on only ever narrows what is shown)."""
+    if text in hay:
+        return True
+    words = text.split()
+    if len(words) < 2 or not all(w in hay for w in words):
+        return False
+    *whole, last = words
+    return all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", hay) for w in whole) and bool(
+        re.search(rf"(?<!\w){re.escape(last)}", hay))
+
+
+def people_of(analysis: Any) -> frozenset[str]:
+    """The folded names of an analysis's people and speakers (what `who:` matches)."""
+    people = {fold(e.text) for e in analysis.entities if e.label == "PER"}
+    people |= {fold(q.speaker.text) for q in analysis.quotes if q.speaker is not None}
+    return frozenset(people)
+
+
 def _fold_body(text: str) -> str:
     """Folded, with runs of white space (line breaks too) as one space, so a phrase matches across lines."""
     return " ".join(fold(text).split())
@@ -136,6 +158,15 @@ class LibraryIndex:
         self._last = None
         self.filter(self.query_text)
 
+    def set_analysed(self, article_id: str, entities: int, quotes: int, people: frozenset[str]) -> None:
+        """An article was analysed (in the reader): its counts and the people `who:` finds."""
+        i = self.by_id.get(article_id)
+        if i is None:
+            return
+        row = self.rows[i]
+        row.entities, row.quotes, row.people = entities, quotes, people
+        self._last = None
+
     def row_changed(self, i: int) -> None:
         """Tags or title of row ``i`` changed."""
         self._bases[i] = self._base(self.rows[i])
@@ -161,7 +192,7 @@ class LibraryIndex:
             return False
         if q.feed and not all(x in fold(r.feed) for x in q.feed):
             return False
-        return not q.text or q.text in self._hay(i)
+        return not q.text or _holds(self._hay(i), q.text)
 
     def filter(self, text: str) -> list[int]:
         """Apply a filter (see the module docstring) and the current sort; the rows shown, in order."""

@@ -67,7 +67,7 @@ class EntityIndexScreen(Screen[None]):
         Binding("4", "label('MISC')", "Other", id="entities.other", show=False),
         Binding("tab", "switch_side", "Beside", id="entities.side", show=True),
         Binding("slash", "focus_filter", "Filter", id="entities.filter", key_display="/"),
-        Binding("escape", "back", "Back", id="entities.back"),
+        Binding("escape,q", "back", "Back", id="entities.back"),
     ]
 
     def __init__(self, index: KnowledgeIndex, *, on_open: OpenCallback, label: str = "PER",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from typing import Any
 
@@ -61,9 +62,14 @@ def binding_rows(app: Any, bindings: Any) -> list[tuple[str, str]]:
             continue
         keys, _ = rows.setdefault(b.action, ([], b.tooltip or b.description))
         remapped = keymap.get(b.id) if b.id else None
-        shown = remapped.replace(",", " ") if remapped else app.get_key_display(b)
-        if shown not in keys:
-            keys.append(shown)
+        if b.key_display:
+            names = [app.get_key_display(b)]
+        else:  # "ctrl+up,left_curly_bracket" → ^↑ {  (each key as the footer would show it)
+            names = [app.get_key_display(dataclasses.replace(b, key=k.strip()))
+                     for k in (remapped or b.key).split(",") if k.strip()]
+        for shown in names:
+            if shown not in keys:
+                keys.append(shown)
     return [(" ".join(keys), desc) for keys, desc in rows.values()]
 
 

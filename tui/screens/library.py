@@ -20,8 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from docbao.analysis.text import fold
-from docbao.tui.model.library import SORTS
+from docbao.tui.model.library import SORTS, people_of
 from docbao.tui.palette import PaletteCommand, binding_commands
 from docbao.tui.screens.footer import QuietFooter
 from docbao.tui.screens.library_table import ArticleTable, ArticleTableHeader
@@ -170,10 +169,8 @@ class LibraryScreen(Screen[None]):
             if cached is None:
                 batch.append((i, -1, -1, frozenset(), words))
             else:
-                people = {fold(e.text) for e in cached.entities if e.label == "PER"}
-                people |= {fold(q.speaker.text) for q in cached.quotes if q.speaker is not None}
                 quotes = sum(1 for q in cached.quotes if q.kind != "term")
-                batch.append((i, len(cached.entities), quotes, frozenset(people), words))
+                batch.append((i, len(cached.entities), quotes, people_of(cached), words))
             if time.monotonic() - last > 0.1 or i == len(articles) - 1:
                 app.call_from_thread(self._set_counts, batch)
                 batch, last = [], time.monotonic()

@@ -75,7 +75,7 @@ class QuotebookScreen(Screen[None]):
         Binding("C", "copy_cite", "Copy+cite", id="quotebook.copy_cite"),
         Binding("a", "tag", "Tag", id="quotebook.tag"),
         Binding("slash", "focus_filter", "Filter", id="quotebook.filter", key_display="/"),
-        Binding("escape", "back", "Back", id="quotebook.back"),
+        Binding("escape,q", "back", "Back", id="quotebook.back"),
     ]
 
     def __init__(self, index: KnowledgeIndex, *, on_open: OpenCallback, on_copy: CopyCallback | None = None,

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from docbao.analysis.spans import Analysis
 from docbao.tui.model.kinds import ENTITY_KINDS, JUMP_KINDS, KINDS, QUOTE_KINDS, view_kinds
+from docbao.tui.model.library import people_of
 from docbao.tui.model.reader import ReaderModel, short
 from docbao.tui.runner import SEPARATE_CHARS, analyse_apart
 from docbao.tui.screens.footer import QuietFooter
@@ -234,6 +235,7 @@ class ReaderScreen(ReaderActions):
         self.panel.set_quotes(self.model.quote_items(), final=True)
         n_ent, n_q = self.model.counts()
         self.docbao.analysis_counts[self.article.id] = (n_ent, n_q)
+        self.docbao.library.set_analysed(self.article.id, n_ent, n_q, people_of(message.analysis))
         status.done(f"{_count(n_ent, 'entity', 'entities')} · {_count(n_q, 'quote', 'quotes')}")
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
