@@ -145,8 +145,14 @@ def test_import_invalid_file_writes_nothing(capsys, db, tmp_path) -> None:
 
 def test_tags_empty(capsys, db) -> None:
     code, out, err = run(capsys, "tags", "--db", db)
-    assert code == 0 and out == "" and "no tags yet" in err
+    assert code == 0 and out == "" and f"no database at {db} yet, so no tags" in err  # a mistyped --db shows
     assert not Path(db).exists()  # reading never creates the database
+
+
+def test_tags_of_a_database_without_any(capsys, db, article_file) -> None:
+    assert run(capsys, "annotate", str(article_file), "--note", "chỉ ghi chú", "--db", db)[0] == 0
+    code, out, err = run(capsys, "tags", "--db", db)
+    assert code == 0 and out == "" and "docbao: no tags yet (" in err
 
 
 @pytest.mark.parametrize("cmd", ["export", "import", "annotate", "tags"])

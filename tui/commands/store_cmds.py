@@ -179,9 +179,13 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 # -- tags -----------------------------------------------------------------------------------------------
 def cmd_tags(args: argparse.Namespace) -> int:
-    counts = open_store(args).tags()
+    store = open_store(args)
+    counts = store.tags()
     if not counts:
-        print("docbao: no tags yet (add some in the reader, or with `docbao annotate PATH --tag TAG`)",
+        where = getattr(store, "path", None)
+        what = (f"no database at {where} yet, so no tags" if where is not None and not Path(where).exists()
+                else "no tags yet")
+        print(f"docbao: {what} (add some in the reader, or with `docbao annotate PATH --tag TAG`)",
               file=sys.stderr)
         return 0
     width = len(str(max(counts.values())))

@@ -23,6 +23,7 @@ class SearchBar(Input):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close search", id="search.close"),
+        Binding("enter", "submit", "Next hit", id="search.next"),
         Binding("shift+enter", "step(-1)", "Previous hit", id="search.prev"),
     ]
 
