@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from docbao.tui.model.library import SORTS, people_of
@@ -201,6 +201,8 @@ class LibraryScreen(Screen[None]):
         """The whole-library analysis: a bar, the count and the time left; gone when it ends."""
         box = self.query_one("#library-progress")
         box.display = not (progress.finished or progress.cancelled)
+        from textual.widgets import ProgressBar
+
         bars = box.query(ProgressBar)
         if bars:
             bar = bars.first()
