@@ -7,11 +7,14 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 from docbao.tui import __version__
 from docbao.tui.commands import COMMAND_MODULES, COMMANDS
@@ -28,10 +31,6 @@ analyses are cached in DOCBAO_CACHE_DIR (default: your user cache folder) and ca
 """
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
-
-
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH", default=None,
                    help="annotation database file (default: $DOCBAO_DB or the user data folder)")
@@ -39,11 +38,13 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser: the reader and its paths."""
+    import argparse  # not before the first paint of a plain `docbao`
+
     top = argparse.ArgumentParser(
         prog="docbao",
         description="Read news articles in the terminal with people, places, organisations and quotes "
                     "highlighted; tag and annotate passages; copy quotes with their citation; export.",
-        epilog=EPILOG, formatter_class=_Formatter)
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     top.add_argument("paths", nargs="*", metavar="PATH",
                      help="article files or folders (.txt .md .html .htm .json); "
                           "default: the bundled samples")
@@ -54,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_command_parser() -> argparse.ArgumentParser:
     """The parser of the subcommands (imports their modules)."""
-    cmds = argparse.ArgumentParser(prog="docbao", formatter_class=_Formatter)
+    import argparse
+
+    cmds = argparse.ArgumentParser(prog="docbao", formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = cmds.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, _add_db)
@@ -68,6 +71,8 @@ def build_command_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in COMMANDS:
+        import argparse
+
         cmds = build_command_parser()
         args, extra = cmds.parse_known_args(args_list)
         if extra:  # named by the subcommand they were given to, in one line
@@ -81,15 +86,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             # `docbao analyze … | head`: the reader went away; not an error worth a traceback.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
+    if not args_list:  # plain `docbao`, the usual start: nothing to parse, straight to the first paint
+        from docbao.tui.launch import launch
+
+        return launch([])
+    import argparse
+
     top = build_parser()
     if any(a in ("-h", "--help") for a in args_list):
-        top.print_help()
-        print("\ncommands (each with its own --help):")
-        cmds = build_command_parser()
-        for action in cmds._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for choice in action._choices_actions:
-                    print(f"  docbao {choice.dest:<9} {choice.help}")
+        try:
+            top.print_help()
+            print("\ncommands (each with its own --help):")
+            cmds = build_command_parser()
+            for action in cmds._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    for choice in action._choices_actions:
+                        print(f"  docbao {choice.dest:<9} {choice.help}")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `docbao --help | head`
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     from docbao.tui.commands.common import one_line_errors
 

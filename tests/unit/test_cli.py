@@ -37,3 +37,22 @@ def test_unknown_option_is_a_usage_error(capsys):
         main(["--no-such-option"])
     assert exc.value.code == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_help_piped_into_head_ends_quietly():
+    code = "from docbao.tui.cli import main; raise SystemExit(main(['--help']))"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(30) == 0 and "Traceback" not in err
+
+
+def test_plain_docbao_opens_the_reader_without_parsing_arguments(monkeypatch):
+    import docbao.tui.launch as launch
+
+    opened: list[tuple[list[str], object]] = []
+    monkeypatch.setattr(launch, "launch", lambda paths, db=None: opened.append((paths, db)) or 0)
+    assert main([]) == 0 and opened == [([], None)]
+    assert main(["--db", "x.json", "seeds"]) == 0 and opened[-1] == (["seeds"], "x.json")
