@@ -58,6 +58,18 @@ class Tmux:
     def type(self, text: str) -> None:
         self.run("send-keys", "-l", "--", text)
 
+    def start(self, home: Path, args: str = "", size: tuple[int, int] = (140, 40), **env: str) -> dict[str, str]:
+        """Run `docbao ARGS` in a fresh session, its files under ``home`` (``env`` adds or overrides
+        variables); the shell prints DOCBAO-EXITED-<status> when it ends. Returns the variables it set."""
+        full = {"DOCBAO_DB": str(home / "docbao.json"), "DOCBAO_CACHE_DIR": str(home / "cache"),
+                "DOCBAO_DATA_DIR": str(home / "data"), "DOCBAO_CONFIG": str(home / "no-config.toml"),
+                "TERM": "xterm-256color", "LANG": "C.UTF-8", **env}
+        env_args = [a for k, v in full.items() for a in ("-e", f"{k}={v}")]
+        self.run("-f", "/dev/null", "new-session", "-d", "-x", str(size[0]), "-y", str(size[1]), *env_args,
+                 f"{docbao_command()} {args}; echo DOCBAO-EXITED-$?; sleep 60")
+        self.run("set", "-s", "escape-time", "0")
+        return full
+
 
 @pytest.fixture
 def tmux(tmp_path: Path):
@@ -71,17 +83,7 @@ def tmux(tmp_path: Path):
 def test_tag_a_quote_then_export(tmux: Tmux, tmp_path: Path) -> None:
     docbao = docbao_command()
     db = tmp_path / "docbao.json"
-    env = {
-        "DOCBAO_DB": str(db),
-        "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
-        "DOCBAO_DATA_DIR": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-    command = f"{docbao} {SEED}; echo DOCBAO-EXITED-$?; sleep 60"
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "140", "-y", "40", *env_args, command)
-    tmux.run("set", "-s", "escape-time", "0")
+    env = tmux.start(tmp_path, str(SEED))
 
     tmux.wait("1 article", 30)
     tmux.keys("Enter")
@@ -124,22 +126,9 @@ def test_tag_a_quote_then_export(tmux: Tmux, tmp_path: Path) -> None:
 def test_search_next_article_and_a_remapped_key(tmux: Tmux, tmp_path: Path) -> None:
     """The reading habits in a real terminal: a config file remaps search to f; f, lukashenko, Enter shows
     1/4 on the seed; [ and ] open the previous and next article of the library's order."""
-    docbao = docbao_command()
     config = tmp_path / "config.toml"
     config.write_text('[keymap]\n"reader.search" = "f"\n', encoding="utf-8")
-    env = {
-        "DOCBAO_DB": str(tmp_path / "docbao.json"),
-        "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
-        "DOCBAO_DATA_DIR": str(tmp_path / "data"),
-        "DOCBAO_CONFIG": str(config),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-    seeds = ROOT / "seeds"
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "140", "-y", "40", *env_args,
-             f"{docbao} {seeds}; echo DOCBAO-EXITED-$?; sleep 60")
-    tmux.run("set", "-s", "escape-time", "0")
+    tmux.start(tmp_path, str(ROOT / "seeds"), DOCBAO_CONFIG=str(config))
     tmux.wait("4 articles", 30)
     tmux.keys("End")  # "Ông Putin…" is the last title
     time.sleep(0.3)
@@ -175,19 +164,7 @@ def test_add_a_url_from_the_app_tag_a_quote_export_with_the_url(tmux: Tmux, tmp_
         url = server.route("/tin/putin-minsk.html", html_page(SEED.read_text(encoding="utf-8").splitlines()[0],
                                                               paras))
         db = tmp_path / "docbao.json"
-        env = {
-            "DOCBAO_DB": str(db),
-            "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
-            "DOCBAO_DATA_DIR": str(tmp_path / "data"),
-            "DOCBAO_LIBRARY_DIR": str(tmp_path / "library"),
-            "DOCBAO_CONFIG": str(tmp_path / "no-config.toml"),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-        }
-        env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-        tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "140", "-y", "40", *env_args,
-                 f"{docbao}; echo DOCBAO-EXITED-$?; sleep 60")
-        tmux.run("set", "-s", "escape-time", "0")
+        env = tmux.start(tmp_path, DOCBAO_LIBRARY_DIR=str(tmp_path / "library"))
         tmux.wait("articles", 30)
         tmux.keys("+")
         tmux.wait("Add an article from the web", 10)
@@ -231,19 +208,12 @@ def test_ctrl_q_while_a_10_mb_article_is_analysed_quits_at_once_and_leaves_no_wo
                                                                                      tmp_path: Path) -> None:
     """F6: ctrl+q during the analysis of a 10 MB article used to leave a blank terminal for 22 s. Its whole
     analysis now runs in a worker process: quitting stops the worker and the app is gone at once."""
-    docbao = docbao_command()
     library = tmp_path / "library"
     library.mkdir()
     body = SEED.read_text(encoding="utf-8").split("\n", 1)[1]
     copies = 10_000_000 // len(body.encode("utf-8")) + 1
     (library / "dai.txt").write_text("Bài rất dài\n" + "\n\n".join([body] * copies), encoding="utf-8")
-    env = {"DOCBAO_DB": str(tmp_path / "docbao.json"), "DOCBAO_CACHE_DIR": str(tmp_path / "cache"),
-           "DOCBAO_DATA_DIR": str(tmp_path / "data"), "DOCBAO_CONFIG": str(tmp_path / "config.toml"),
-           "TERM": "xterm-256color", "LANG": "C.UTF-8"}
-    env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "32", *env_args,
-             f"{docbao} {library}; echo DOCBAO-EXITED-$?; sleep 60")
-    tmux.run("set", "-s", "escape-time", "0")
+    tmux.start(tmp_path, str(library), size=(120, 32))
     tmux.wait("Bài rất dài", 60)
     tmux.keys("Enter")
     tmux.wait("analysing the whole article", 60)
