@@ -16,6 +16,7 @@ __all__ = [
     "UPPER",
     "BinaryFileError",
     "decode_bytes",
+    "decode_bytes_noted",
     "fold",
     "normalize_text",
     "one_line",
@@ -88,17 +89,32 @@ def _looks_western(text: str) -> bool:
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes; returns (text, encoding used). Raises BinaryFileError for non-text.
 
+    As :func:`decode_bytes_noted`, with its note (bytes replaced) as a UnicodeWarning.
+    """
+    text, encoding, note = decode_bytes_noted(data)
+    if note:
+        import warnings
+
+        warnings.warn(note, UnicodeWarning, stacklevel=2)
+    return text, encoding
+
+
+def decode_bytes_noted(data: bytes) -> tuple[str, str, str]:
+    """Decode a file's bytes; returns (text, encoding used, a note or ""). Raises BinaryFileError for
+    non-text. The note says how many bytes were replaced (callers that collect it need no warnings filter,
+    which is process-wide state and not safe from several threads).
+
     UTF-8 (BOM stripped) first. Bytes that are not UTF-8 in a file that otherwise is (cut in the middle of a
-    character, a stray byte) are replaced with U+FFFD, with a UnicodeWarning saying how many. The Windows
-    Vietnamese code page cp1258 is taken only when the text really looks like Vietnamese written in it, and
-    Western text (cp1252, a superset of Latin-1) when its non-ASCII characters are letters.
+    character, a stray byte) are replaced with U+FFFD. The Windows Vietnamese code page cp1258 is taken only
+    when the text really looks like Vietnamese written in it, and Western text (cp1252, a superset of
+    Latin-1) when its non-ASCII characters are letters.
     """
     if _looks_binary(data):
         raise BinaryFileError("not a text file (binary content)")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
         pass
     escaped = data.decode("utf-8", "surrogateescape")
@@ -112,22 +128,19 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             continue
     vietnamese = "cp1258" in legacy and _looks_vietnamese_cp1258(legacy["cp1258"])
     if vietnamese and multibyte <= bad:
-        return legacy["cp1258"], "cp1258"
+        return legacy["cp1258"], "cp1258", ""
     if multibyte > 0 and bad <= max(3, multibyte // 4):
-        return _replaced(escaped, bad), "utf-8"
+        return _replaced(escaped, bad)
     if "cp1252" in legacy and _looks_western(legacy["cp1252"]):
-        return legacy["cp1252"], "cp1252"
+        return legacy["cp1252"], "cp1252", ""
     if bad <= max(3, len(data) // 100):
-        return _replaced(escaped, bad), "utf-8"
+        return _replaced(escaped, bad)
     raise BinaryFileError("not valid UTF-8, nor any Vietnamese legacy encoding docbao knows (cp1258)")
 
 
-def _replaced(escaped: str, bad: int) -> str:
-    import warnings
-
-    warnings.warn(f"{bad} byte{'s' if bad != 1 else ''} that {'are' if bad != 1 else 'is'} not UTF-8 "
-                  f"replaced with U+FFFD", UnicodeWarning, stacklevel=3)
-    return _BAD_BYTES.sub("\ufffd", escaped)
+def _replaced(escaped: str, bad: int) -> tuple[str, str, str]:
+    note = f"{bad} byte{'s' if bad != 1 else ''} that {'are' if bad != 1 else 'is'} not UTF-8 replaced with U+FFFD"
+    return _BAD_BYTES.sub("\ufffd", escaped), "utf-8", note
 
 
 def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:

@@ -28,7 +28,7 @@ from tinydb.table import Document, Table
 from docbao.analysis.lexicon import GLOBAL, Lexicon, LexiconEntry
 from docbao.analysis.spans import LABELS
 from docbao.store.anchoring import ARTICLE, ORPHAN, Placement, Target, anchor, make_target
-from docbao.store.articles import Article
+from docbao.store.articles import Article, has_surrogate, repair_text
 from docbao.store.storage import RecordError, SafeStorage, StoreError
 
 __all__ = [
@@ -191,7 +191,7 @@ def normalize_tags(tags: Iterable[str] | str) -> tuple[str, ...]:
 
 
 def _check_text(s: str, what: str) -> str:
-    if any("\ud800" <= ch <= "\udfff" for ch in s):
+    if has_surrogate(s):
         raise StoreError(f"{what} contains invalid Unicode (an unpaired surrogate)")
     return s
 
@@ -207,7 +207,7 @@ def _is_int(v: Any) -> bool:
 
 
 # -- documents <-> dataclasses -----------------------------------------------------------------------------
-def _target_doc(t: Target | None) -> dict[str, Any] | None:
+def target_doc(t: Target | None) -> dict[str, Any] | None:
     if t is None:
         return None
     return {"start": t.start, "end": t.end, "exact": t.exact, "prefix": t.prefix, "suffix": t.suffix}
@@ -219,7 +219,7 @@ def annotation_doc(a: Annotation) -> dict[str, Any]:
         "id": a.id,
         "article": {"id": a.article.id, "title": a.article.title, "source": a.article.source,
                     "text_sha256": a.article.text_sha256},
-        "target": _target_doc(a.target),
+        "target": target_doc(a.target),
         "tags": list(a.tags),
         "note": a.note,
         "created": a.created,
@@ -250,7 +250,12 @@ def _correction(doc: Mapping[str, Any]) -> Correction:
     return Correction(doc["id"], doc["surface"], doc.get("label"), doc.get("scope") or GLOBAL, doc["created"])
 
 
-def _correction_doc(c: Correction) -> dict[str, Any]:
+def reading_doc(st: ReadingState) -> dict[str, Any]:
+    """The stored (and exported) form of a reading state."""
+    return {"article_id": st.article_id, "position": st.position, "opened": st.opened, "read": st.read}
+
+
+def correction_doc(c: Correction) -> dict[str, Any]:
     return {"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope, "created": c.created}
 
 
@@ -283,14 +288,6 @@ def _sort_key(a: Anchored) -> tuple[int, int, int, str, str]:
             a.annotation.created, a.annotation.id)
 
 # -- record checks: the same rules on load and on import (what docbao exports, docbao imports) -------------
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def repair_text(s: str) -> str:
-    """Lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD, one for one: offsets survive."""
-    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
-
-
 def _repair(obj: Any) -> tuple[Any, bool]:
     if isinstance(obj, str):
         fixed = repair_text(obj)
@@ -583,7 +580,7 @@ class AnnotationStore:
             _check_text(target.exact, "the quoted text")
             target = Target(target.start, target.end, target.exact, repair_text(target.prefix),
                             repair_text(target.suffix))
-        if not article.id or _SURROGATE.search(article.id):
+        if not article.id or has_surrogate(article.id):
             raise StoreError(f"the article id {article.id!r} is empty or holds invalid Unicode")
         stamp = now_iso()
         ann = Annotation(
@@ -766,7 +763,7 @@ class AnnotationStore:
 
     def _merge_reading(self, st: ReadingState) -> str:
         doc = self._find_reading(st.article_id)
-        record = {"article_id": st.article_id, "position": st.position, "opened": st.opened, "read": st.read}
+        record = reading_doc(st)
         if doc is None:
             self._insert(READING, record)
             return "added"
@@ -800,9 +797,9 @@ class AnnotationStore:
             corr = Correction(str(old["id"]) if old is not None else str(uuid.uuid4()), surface, label, scope,
                               now_iso())
             if old is not None:
-                self._replace(CORRECTIONS, old.doc_id, _correction_doc(corr))
+                self._replace(CORRECTIONS, old.doc_id, correction_doc(corr))
             else:
-                self._insert(CORRECTIONS, _correction_doc(corr))
+                self._insert(CORRECTIONS, correction_doc(corr))
         return corr
 
     def _merge_correction(self, corr: Correction) -> str:
@@ -810,12 +807,12 @@ class AnnotationStore:
         corr = Correction(corr.id, surface, label, scope, corr.created)
         old = self._find_correction(surface, scope)
         if old is None:
-            self._insert(CORRECTIONS, _correction_doc(corr))
+            self._insert(CORRECTIONS, correction_doc(corr))
             return "added"
         mine = self._convert(_correction, old, "correction")
         if mine.label == corr.label or not _newer(corr.created, mine.created):
             return "unchanged"
-        self._replace(CORRECTIONS, old.doc_id, _correction_doc(Correction(mine.id, surface, label, scope,
+        self._replace(CORRECTIONS, old.doc_id, correction_doc(Correction(mine.id, surface, label, scope,
                                                                           corr.created)))
         return "updated"
 
@@ -867,8 +864,7 @@ class AnnotationStore:
                    else self._convert(_reading, doc, "reading state"))
             new = ReadingState(article_id, old.position if position is None else position, now_iso(),
                                old.read if read is None else read)
-            record = {"article_id": article_id, "position": new.position, "opened": new.opened,
-                      "read": new.read}
+            record = reading_doc(new)
             if doc is None:
                 self._insert(READING, record)
             else:

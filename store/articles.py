@@ -15,29 +15,40 @@ import json
 import os
 import re
 import stat
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, one_line, text_sha256
+from docbao.analysis.text import (
+    MAX_TEXT_BYTES,
+    BinaryFileError,
+    decode_bytes_noted,
+    normalize_text,
+    one_line,
+    text_sha256,
+)
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".json")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = MAX_TEXT_BYTES
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """Does ``text`` hold a lone surrogate (which no UTF-8 file can be written with)?"""
+    return _SURROGATE.search(text) is not None
+
+
+def repair_text(text: str) -> str:
+    """Lone surrogates (a JSON article can hold them; no UTF-8 file can be written with them) → U+FFFD, one
+    for one: offsets survive."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """A path as text that can always be printed or written as UTF-8: bytes of a file name that are not
     UTF-8 (Python keeps them as lone surrogates) are shown as U+FFFD."""
-    text = os.fspath(path)
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
-
-
-def repair_text(text: str) -> str:
-    """Lone surrogates (a JSON article can hold them; no file can be written with them) → U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    return repair_text(os.fspath(path))
 
 
 class ArticleError(Exception):
@@ -168,13 +179,10 @@ def _kind(mode: int) -> str:
 
 def _decode(path: Path, data: bytes) -> tuple[str, str, str]:
     """(NFC text, encoding, a warning or ""): bytes that are not UTF-8 in a UTF-8 file are replaced."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnicodeWarning)
-        try:
-            text, encoding = decode_bytes(data)
-        except BinaryFileError as exc:
-            raise ArticleError(path, str(exc)) from None
-    note = "; ".join(str(w.message) for w in caught if issubclass(w.category, UnicodeWarning))
+    try:
+        text, encoding, note = decode_bytes_noted(data)
+    except BinaryFileError as exc:
+        raise ArticleError(path, str(exc)) from None
     return normalize_text(text), encoding, note
 
 

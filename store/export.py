@@ -19,7 +19,6 @@ Nothing here imports Textual; the reader uses the same functions as ``docbao exp
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -34,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Any
 
+from docbao import __version__
 from docbao.analysis.lexicon import Lexicon
 from docbao.files import write_atomic
 from docbao.store.anchoring import EXACT, ORPHAN, Target, anchor, make_target
@@ -49,6 +49,7 @@ from docbao.store.annotations import (
     check_feed,
     check_reading,
     check_target,
+    correction_doc,
     feed_doc,
     format_time,
     normalize_note,
@@ -56,9 +57,11 @@ from docbao.store.annotations import (
     now_iso,
     parse_time,
     place,
+    reading_doc,
+    target_doc,
     validate_label,
 )
-from docbao.store.articles import Article
+from docbao.store.articles import Article, has_surrogate
 from docbao.store.storage import RecordError, StoreError
 
 FORMAT = "docbao-annotations"
@@ -85,19 +88,8 @@ def _warner(warn: Warn | None) -> Warn:
     return default
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("docbao")
-    except Exception:  # pragma: no cover - not installed
-        return ""
-
-
-@functools.lru_cache(maxsize=1)
 def _generator() -> str:
-    v = _version()
-    return f"docbao {v}" if v else "docbao"
+    return f"docbao {__version__}"
 
 
 def _annotation_sort_key(a: Annotation) -> tuple[int, int, int, str, str]:
@@ -161,12 +153,6 @@ def _check_article(store: AnnotationStore, articles_by_id: Mapping[str, Article]
 
 
 # -- native JSON ----------------------------------------------------------------------------------------
-def _target_json(t: Target | None) -> dict[str, Any] | None:
-    if t is None:
-        return None
-    return {"start": t.start, "end": t.end, "exact": t.exact, "prefix": t.prefix, "suffix": t.suffix}
-
-
 def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Warn | None = None
               ) -> dict[str, Any]:
     """The native export as a JSON-ready dict: annotations, corrections, reading state and (for a whole
@@ -179,7 +165,7 @@ def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Wa
             "title": ref.title,
             "source": ref.source,
             "annotations": [
-                {"id": a.id, "text_sha256": a.article.text_sha256, "target": _target_json(a.target),
+                {"id": a.id, "text_sha256": a.article.text_sha256, "target": target_doc(a.target),
                  "tags": list(a.tags), "note": a.note, "created": a.created, "updated": a.updated}
                 for a in anns
             ],
@@ -188,8 +174,7 @@ def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Wa
     for c in store.corrections():
         if article_id is not None and c.scope != article_id:
             continue
-        doc: dict[str, Any] = {"id": c.id, "surface": c.surface, "label": c.label, "scope": c.scope,
-                               "created": c.created}
+        doc = correction_doc(c)
         if _writable(doc):
             corrections.append(doc)
         else:
@@ -198,8 +183,7 @@ def to_native(store: AnnotationStore, article_id: str | None = None, *, warn: Wa
     for st in sorted(store.reading_states().values(), key=lambda r: r.article_id):
         if article_id is not None and st.article_id != article_id:
             continue
-        doc = {"article_id": st.article_id, "position": st.position, "opened": st.opened,
-                               "read": st.read}
+        doc = reading_doc(st)
         if _writable(doc):
             reading.append(doc)
         else:
@@ -553,7 +537,7 @@ def _has_surrogate(obj: Any) -> bool:
     while stack:
         x = stack.pop()
         if isinstance(x, str):
-            if any("\ud800" <= ch <= "\udfff" for ch in x):
+            if has_surrogate(x):
                 return True
         elif isinstance(x, dict):
             stack.extend(x.keys())

@@ -163,7 +163,7 @@ def parse_feed(content: bytes, url: str, content_type: str = "") -> ParsedFeed:
                       site=str(info.get("link") or ""), entries=tuple(entries))
 
 
-_ALTERNATE_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+_ALTERNATE_TYPES = frozenset(FEED_TYPES)
 
 
 def discover(html: str, base_url: str) -> list[tuple[str, str]]:
@@ -245,9 +245,9 @@ def follow(store: AnnotationStore, url: str, *, client: httpx.Client | None = No
 
 
 def _check_new(store: AnnotationStore, url: str) -> None:
-    key = normalize_url(url)
+    key, fid = normalize_url(url), feed_id(url)
     for f in store.feeds():
-        if normalize_url(f.url) == key or f.id == feed_id(url):
+        if normalize_url(f.url) == key or f.id == fid:
             raise StoreError(f"{url}: already followed (as {f.name!r})")
 
 
@@ -264,11 +264,11 @@ def find_feed(store: AnnotationStore, query: str) -> Feed:
         for f in feeds:
             if normalize_url(f.url) == key:
                 return f
-    fq = fold(q).casefold()
-    exact = [f for f in feeds if fold(f.title).casefold() == fq]
+    fq = fold(q)
+    exact = [f for f in feeds if fold(f.title) == fq]
     if len(exact) == 1:
         return exact[0]
-    partial = exact or [f for f in feeds if fq and fq in fold(f.title).casefold()]
+    partial = exact or [f for f in feeds if fq and fq in fold(f.title)]
     if len(partial) == 1:
         return partial[0]
     if not partial:

@@ -693,29 +693,28 @@ class SafeStorage(Storage):
         self._data = data
         if self.path is None:  # nothing to mark as docbao's: there is no file
             self._committed = dict(data)
-            self._settle(data, ops)
+            self._settle(ops)
             return
         if not ops and self._sig is not None:
-            self._settle(data, ops)
+            self._settle(ops)
             return
-        if self._sig is None or self._jsig is None or self._jstale or self._needs_compaction(ops):
+        if self._sig is None or self._jsig is None or self._jstale or self._needs_compaction():
             self._compact(data)
         else:
             self._append({"ops": ops})
         self._committed = dict(data)
-        self._settle(data, ops)
+        self._settle(ops)
         self.writes += 1
         self._read_state = self._state()
 
     @staticmethod
-    def _settle(data: Data, ops: list[list[Any]]) -> None:
+    def _settle(ops: list[list[Any]]) -> None:
         for op in ops:
             if op[0] == "p":
                 op[3].dirty = False
 
-    def _needs_compaction(self, ops: list[list[Any]]) -> bool:
-        if self._sig is None:
-            return True
+    def _needs_compaction(self) -> bool:
+        assert self._sig is not None  # _commit compacts when there is no snapshot yet
         snapshot = self._sig[2]
         return self._jpos > COMPACT_MIN_BYTES and self._jpos > COMPACT_RATIO * snapshot
 
@@ -767,7 +766,6 @@ class SafeStorage(Storage):
         self._jpos = len(header)
         self._jtoken = token
         self._jstale = False
-        self._committed = dict(data)
         self.compactions += 1
 
     def _atomic_write(self, p: Path, payload: bytes, *, hold: bool,

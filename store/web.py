@@ -32,7 +32,6 @@ import re
 import socket
 import ssl
 import time
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +40,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from docbao.analysis.text import BinaryFileError, decode_bytes, normalize_text, one_line
+from docbao import __version__
+from docbao.analysis.text import BinaryFileError, decode_bytes_noted, normalize_text
 from docbao.files import write_atomic
-from docbao.store.articles import Article, ArticleError, PageFields, extract_html, load_file
+from docbao.store.articles import Article, ArticleError, PageFields, extract_html, load_file, title_of_plain
 
 MAX_BYTES = 20 * 1024 * 1024
 MIN_WORDS = 12  # fewer words than this besides the title (a menu, a caption) is no article
@@ -54,16 +54,7 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 ADDED, UPDATED, UNCHANGED, EXISTS = "added", "updated", "unchanged", "exists"
 
 
-def _version() -> str:
-    try:
-        from docbao import __version__
-
-        return str(__version__)
-    except Exception:  # pragma: no cover - a broken install
-        return "0"
-
-
-USER_AGENT = f"docbao/{_version()} (terminal news reader) python-httpx/{httpx.__version__}"
+USER_AGENT = f"docbao/{__version__} (terminal news reader) python-httpx/{httpx.__version__}"
 
 
 class WebError(Exception):
@@ -352,10 +343,9 @@ def decode_html(content: bytes, header_charset: str = "") -> tuple[str, str, str
             return content.decode(codec), codec, "; ".join(notes)
         except UnicodeDecodeError:
             notes.append(f"{who} declared {label}, but the page is not {label}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnicodeWarning)
-        text, name = decode_bytes(content)  # BinaryFileError propagates
-    notes.extend(str(w.message) for w in caught)
+    text, name, note = decode_bytes_noted(content)  # BinaryFileError propagates
+    if note:
+        notes.append(note)
     if notes and not any(n.endswith(f"read as {name}") for n in notes):
         notes[-1] += f"; read as {name}"
     return text, name, "; ".join(notes)
@@ -484,7 +474,7 @@ def record_of(page: Page, *, feed: Mapping[str, str] | None = None) -> dict[str,
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "id": article_id(canonical),
-        "title": f.title or extra.get("title", "") or _first_line(f.text),
+        "title": f.title or extra.get("title", "") or title_of_plain(f.text),
         "url": page.url,
         "canonical": canonical,
         "site": f.site or extra.get("feed_title", "") or (urlsplit(canonical).hostname or ""),
@@ -502,10 +492,6 @@ def record_of(page: Page, *, feed: Mapping[str, str] | None = None) -> dict[str,
     if page.final_url != page.url:
         record["final_url"] = page.final_url
     return record
-
-
-def _first_line(text: str) -> str:
-    return one_line(next((ln for ln in text.split("\n") if ln.strip()), ""), 200)
 
 
 _SAME_KEYS = ("title", "text", "canonical", "site", "author", "date", "language", "description")
