@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docbao.analysis.features import Token
-from docbao.analysis.spans import LABELS, Span
+from docbao.analysis.spans import Span
 
 OUTSIDE = "O"
-TAGS: tuple[str, ...] = (OUTSIDE, *(f"{b}-{lab}" for lab in LABELS for b in "BI"))
 
 
 def spans_from_bio(text: str, toks: Sequence[Token], tags: Sequence[str], source: str = "model") -> list[Span]:

@@ -1,5 +1,5 @@
-"""Entity helpers around the learned tagger (analysis.ner): titles and honorifics, span clean-up, and the
-user's corrections (``apply_lexicon``)."""
+"""Entity helpers around the learned tagger (analysis.ner): titles and honorifics, and the user's
+corrections (``apply_lexicon``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from docbao.analysis.gazetteer import TITLES
+from docbao.analysis.gazetteer import TITLES, places
 from docbao.analysis.intervals import Occupied
 from docbao.analysis.lexicon import Lexicon
 from docbao.analysis.spans import Span
 
-# --- clean-up ---------------------------------------------------------------------------------------
+# --- titles -------------------------------------------------------------------------------------------
 
 # Honorifics and kinship words that also begin names and places ("Tân Bình", "Cô Tô", "Bà Rịa", "Đức Phúc"):
 # written with a capital inside a sentence, they belong to the name.
@@ -20,7 +20,6 @@ HONORIFICS = frozenset({"ông", "bà", "anh", "chị", "em", "cô", "chú", "bá
                         "mợ", "dì", "tân", "cựu", "đức", "thánh", "vua", "tướng", "đương kim"})
 _TITLE_WORDS = sorted(set(TITLES), key=lambda t: -len(t))
 _ONE_TITLE = re.compile(r"(%s)\s+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
-_TITLE_RE = re.compile(r"(?:(?:%s)\s+)+" % "|".join(re.escape(t) for t in _TITLE_WORDS), re.IGNORECASE)
 
 
 def at_sentence_start(text: str, pos: int) -> bool:
@@ -42,52 +41,11 @@ def is_title_word(text: str, start: int, end: int) -> bool:
 _TITLE_SET = frozenset(t.lower() for t in TITLES)
 
 
-_DATE_WORDS = ("ngày", "tháng", "năm", "quý", "tuần", "thứ", "sáng", "chiều", "tối", "đêm", "trưa", "giờ",
-               "hôm", "đầu", "cuối", "giữa", "thế kỷ", "mùa")
-_DATE_RE = re.compile(
-    r"^(?:(?:%s)\s*)*[\d/.\-:hg ]*\d[\d/.\-:hg ]*$" % "|".join(re.escape(w) for w in _DATE_WORDS),
-    re.IGNORECASE,
-)
-_DAY_NAMES = re.compile(r"^(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật)$", re.IGNORECASE)
-_NUMERIC = re.compile(r"^[\W\d_]+$")
-
-
-def _is_punct_or_space(ch: str) -> bool:
-    return ch.isspace() or unicodedata.category(ch)[0] in ("P", "S", "Z", "C")
-
-
-def _closing_ok(text: str, start: int, end: int) -> bool:
-    # A closing bracket may end a span only if its opening bracket is inside the span.
-    ch = text[end - 1]
-    pairs = {")": "(", "]": "["}
-    return ch in pairs and pairs[ch] in text[start:end - 1]
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink (start, end) so it neither starts nor ends on white space or punctuation.
-
-    Trailing periods of abbreviations ("TP.") are dropped too; a closing bracket stays when its opening
-    bracket is inside the span.
-    """
-    while start < end and _is_punct_or_space(text[start]):
-        start += 1
-    while end > start and _is_punct_or_space(text[end - 1]) and not _closing_ok(text, start, end):
-        end -= 1
-    return start, end
-
-
-def is_date_or_number(surface: str) -> bool:
-    s = " ".join(surface.split())
-    return bool(_DATE_RE.fullmatch(s) or _DAY_NAMES.fullmatch(s) or _NUMERIC.fullmatch(s))
-
-
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """Move ``start`` past leading titles and honorifics ("Tổng thống", "ông") if a name follows.
 
     A capitalised honorific inside a sentence is part of the name ("Tân Bình", "Đức Phúc"), and a known
     place name is never cut ("Bà Rịa - Vũng Tàu")."""
-    from docbao.analysis.gazetteer import places
-
     if text[start:end] in places():
         return start, end
     pos = start
@@ -97,24 +55,6 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
             break
         pos = m.end()
     return pos, end
-
-
-def clean_entities(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Basic clean-up of raw spans (BIO spans never overlap, and clean-up only shrinks them)."""
-    out: list[Span] = []
-    for sp in spans:
-        s, e = trim_span(text, sp.start, sp.end)
-        s, e = strip_titles(text, s, e)
-        s, e = trim_span(text, s, e)
-        if s >= e:
-            continue
-        surface = text[s:e]
-        if is_date_or_number(surface) or not any(ch.isalpha() for ch in surface):
-            continue
-        if _TITLE_RE.fullmatch(surface + " "):
-            continue  # nothing but a title ("Tổng thống")
-        out.append(Span(s, e, sp.label, surface, sp.source))
-    return out
 
 
 # --- the user's corrections -------------------------------------------------------------------------

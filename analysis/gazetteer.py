@@ -4,8 +4,7 @@ news "Ukraine"), capitals and world cities, regions, and the provinces and main 
 
 No maintained, licensed source lists Việt Nam's provinces as news writes them (the pre-2025 63 and the
 merged 34 both appear), nor world capitals in Vietnamese, so those lists are ours (VIETNAM_PROVINCES,
-CITIES). Ambiguous names that are also common Vietnamese given names or words ("Anh", "Đức", "Thái",
-"Nam") are kept apart in AMBIGUOUS: rules label them only with a supporting cue.
+CITIES).
 """
 
 from __future__ import annotations
@@ -129,9 +128,6 @@ VIETNAM_PROVINCES = (
     "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái", "Nha Trang", "Đà Lạt", "Hạ Long", "Phú Quốc",
     "Sa Pa", "Hội An", "Biên Hòa", "Vinh", "Buôn Ma Thuột", "Pleiku", "Quy Nhơn", "Mỹ Tho", "Rạch Giá",
 )
-# Also common given names or words: labelled LOC only with a cue (see analysis.rules).
-AMBIGUOUS = frozenset({"Anh", "Đức", "Thái", "Nam", "Pháp", "Ý", "Úc", "Nhật", "Áo", "Bỉ", "Séc", "Vinh",
-                       "Huế", "Lào", "Síp"})
 
 
 @cache

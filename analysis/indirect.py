@@ -227,12 +227,16 @@ def indirect_quotes(text: str, entities: Sequence[Span], quoted: Sequence[tuple[
     idx = SpanIndex(entities)
     out: list[Quote] = []
     spans = sorted(quoted)
+    covered = bytearray(len(text) + 1)  # 1 inside a quotation already found (none is empty)
+    for s, e in spans:
+        covered[s:e] = b"\x01" * (e - s)
     for ps, pe in paragraphs(text):
         if not (":" in text[ps:pe] or _VERB_RE.search(text, ps, pe) or _RANG.search(text, ps, pe)
                 or _THEO.search(text, ps, pe)):
             continue
-        pairs = [_Pair(s - 1, e) for s, e in spans if ps <= s < pe]
+        lo, hi = bisect.bisect_left(spans, (ps,)), bisect.bisect_left(spans, (pe,))
+        pairs = [_Pair(s - 1, e) for s, e in spans[lo:hi]]
         sents = list(sentences(text, ps, pe, max_len=10**9))
         out.extend(q for q in _indirect(text, idx, sents, pairs)
-                   if not any(s < q.end and q.start < e for s, e in spans))  # speech already quoted
+                   if covered.find(1, q.start, q.end) == -1)  # speech already quoted
     return out

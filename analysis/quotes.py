@@ -140,12 +140,6 @@ def _colon_candidates(text: str, ps: int, pe: int, pairs: Sequence[Candidate]) -
     return out
 
 
-def candidates(text: str, ps: int, pe: int) -> list[Candidate]:
-    """The candidates of one paragraph."""
-    pairs, _ = find_pairs(text, ps, pe)
-    return sorted(pairs + _colon_candidates(text, ps, pe, pairs), key=lambda c: (c.start, -c.end))
-
-
 THRESHOLD = 0.4  # speech when the classifier says so at least this surely
 MAX_RUN_ON = 8  # paragraphs a quotation may run on after the one it opens in
 
@@ -191,13 +185,6 @@ def _run_on(text: str, ctxs: Sequence[_Context], found: Sequence[tuple[list[Cand
 
 # --- speech or term -------------------------------------------------------------------------------
 
-def _bucket(n: int, edges: Sequence[int]) -> str:
-    for e in edges:
-        if n <= e:
-            return str(e)
-    return f">{edges[-1]}"
-
-
 def _words_before(text: str, pos: int, lo: int, k: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text[max(lo, pos - 80):pos])][-k:]
 
@@ -231,7 +218,7 @@ def quote_features(ctx: _Context, c: Candidate, title_para: bool) -> list[str]:
     body = text[c.start:c.end]
     words = body.split()
     n = len(words)
-    nb = _bucket(n, (1, 2, 3, 5, 9, 15, 25))
+    nb = S.bucket(n, (1, 2, 3, 5, 9, 15, 25))
     at = c.open if c.open >= 0 else c.start
     f = [f"src={c.source}", f"n={nb}", f"nested={c.nested}"]
     if c.open >= 0 and c.source != "colon":
@@ -239,18 +226,18 @@ def quote_features(ctx: _Context, c: Candidate, title_para: bool) -> list[str]:
     inner_end = c.close if c.close >= 0 else c.end
     last = text[c.end:inner_end].strip()[:1] if inner_end > c.end else ""
     f.append(f"endp={last or 'none'}")
-    f.append(f"sents={_bucket(len(_SENT_END.findall(body)), (0, 1, 2))}")
+    f.append(f"sents={S.bucket(len(_SENT_END.findall(body)), (0, 1, 2))}")
     f.append(f"first={words[0].lower() if words else ''}")
     f.append(f"firstshape={'A' if body[:1].isupper() else 'a' if body[:1].isalpha() else '9'}")
     caps = sum(1 for w in words if w[:1].isupper())
-    f.append(f"caps={_bucket(round(4 * caps / n) if n else 0, (0, 1, 2, 3, 4))}")
+    f.append(f"caps={S.bucket(round(4 * caps / n) if n else 0, (0, 1, 2, 3, 4))}")
     fp = bool(_FIRST_PERSON.search(body))
     f.append(f"fp={fp}")
     f.append(f"fp_n={fp}_{nb}")
     f.append(f"verbin={bool(VERB_RE.search(body))}")
     ss, _ = _sentence_at(ctx, at)
     lead = text[ss:at].strip()
-    f.append(f"lead={_bucket(len(lead.split()), (0, 2, 5, 10))}")
+    f.append(f"lead={S.bucket(len(lead.split()), (0, 2, 5, 10))}")
     f.append(f"leadend={lead[-1:] or 'none'}")
     before = _words_before(text, at, ctx.ps, 3)
     for k, w in enumerate(reversed(before)):
@@ -261,7 +248,7 @@ def quote_features(ctx: _Context, c: Candidate, title_para: bool) -> list[str]:
     for m in VERB_RE.finditer(text, ss, at):
         vb = m
     if vb is not None:
-        gap = _bucket(len(text[vb.end():at].split()), (0, 1, 3, 6, 12))
+        gap = S.bucket(len(text[vb.end():at].split()), (0, 1, 3, 6, 12))
         f.append(f"verbbefore={gap}")
         f.append(f"verbbefore_n={gap}_{nb}")
         f.append(f"verb={vb.group(1).lower()}")
@@ -284,7 +271,7 @@ def quote_features(ctx: _Context, c: Candidate, title_para: bool) -> list[str]:
     va = VERB_RE.search(" ".join(after))
     if va:
         f.append("verbafter")
-        f.append(f"verbafter_at={_bucket(len(' '.join(after)[:va.start()].split()), (0, 1, 2, 4))}")
+        f.append(f"verbafter_at={S.bucket(len(' '.join(after)[:va.start()].split()), (0, 1, 2, 4))}")
         f.append(f"verbafter_n={nb}")
     if any(sp.label == "PER" for sp in ctx.ents.within(after_at, min(ctx.pe, after_at + 40))):
         f.append("perafter")
@@ -326,7 +313,7 @@ def speaker_pool(text: str, entities: Sequence[Span], c: Candidate, quoted: Sequ
     return qs, S.mentions(text, entities, qs, lo, hi, quoted)
 
 
-def resolve(text: str, m: S.Mention, entities: Sequence[Span], full: dict[str, Span],
+def resolve(text: str, m: S.Mention, entities: SpanIndex, full: dict[str, Span],
             pool: Sequence[S.Mention] = ()) -> Speaker:
     """The speaker a mention names: a person's fullest name in the article; inside a phrase ("vị lãnh đạo
     UBND phường X", "HLV Park Hang-seo") the person or organisation it holds; for a pronoun ("anh nói: …")
@@ -346,7 +333,7 @@ def resolve(text: str, m: S.Mention, entities: Sequence[Span], full: dict[str, S
         sp = full.get(name)
         return Speaker(sp.text, sp.start, sp.end) if sp is not None else Speaker(name, m.start, m.end)
     if m.kind in ("TITLE", "SUBJ", "ATTR"):
-        inner = [sp for sp in entities if m.start <= sp.start and sp.end <= m.end and sp.label in ("PER", "ORG")]
+        inner = [sp for sp in entities.within(m.start, m.end) if sp.label in ("PER", "ORG")]
         person = next((sp for sp in inner if sp.label == "PER"), None)
         if person is not None:
             return resolve(text, S.Mention(person.start, person.end, "PER"), entities, full)
@@ -389,7 +376,7 @@ def find_quotes(text: str, entities: Sequence[Span]) -> list[Quote]:
                 scored = [(speaker_model.score(S.speaker_features(text, qs, m, pool, att, prev, counts, quoted)), m)
                           for m in pool]
                 best = max(scored, key=lambda x: x[0])[1]
-                speaker = resolve(text, best, entities, full, pool)
+                speaker = resolve(text, best, index, full, pool)
                 prev = speaker.text
         out.append(Quote(c.start, c.end, text[c.start:c.end], kind, speaker))
     out.extend(indirect_quotes(text, entities, [(q.start, q.end) for q in out]))

@@ -264,7 +264,8 @@ _OPENER = re.compile(r"[ \t]*(?:trước|theo|trao đổi|chia sẻ|nói về|ph
                      r"bên cạnh|ngoài ra|tuy nhiên|đồng thời|cũng|còn)(?!\w)", re.IGNORECASE)
 
 
-def _bucket(n: int, edges: Sequence[int]) -> str:
+def bucket(n: int, edges: Sequence[int]) -> str:
+    """A count as a feature value: the first edge it does not pass, or ">last"."""
     for e in edges:
         if n <= e:
             return str(e)
@@ -302,10 +303,10 @@ def speaker_features(text: str, q: QuoteSpan, m: Mention, pool: Sequence[Mention
     if m.kind == "PRON" or m.kind == "SUBJ":
         f.append(f"head={low.split()[0]}")
     paras = gap.count("\n")
-    f.append(f"paras={_bucket(paras, (0, 1, 2))}")
-    f.append(f"dist={_bucket(len(gap.split()), (0, 2, 5, 10, 20, 40, 80))}")
+    f.append(f"paras={bucket(paras, (0, 1, 2))}")
+    f.append(f"dist={bucket(len(gap.split()), (0, 2, 5, 10, 20, 40, 80))}")
     nb = sum(1 for o in pool if (m.end <= o.start and o.end <= q.before) or (q.after <= o.start and o.end <= m.start))
-    f.append(f"between={_bucket(nb, (0, 1, 2, 4))}")
+    f.append(f"between={bucket(nb, (0, 1, 2, 4))}")
     before = [w.lower() for w in _WORD.findall(text[max(0, m.start - 30):m.start])][-2:]
     if before:
         f.append(f"prev={before[-1]}")
@@ -320,7 +321,7 @@ def speaker_features(text: str, q: QuoteSpan, m: Mention, pool: Sequence[Mention
         f.append("media")
     if _inside(quoted, m.start, m.end):
         f.append("in_quote")
-    f.append(f"freq={_bucket(counts.get(low, 0), (1, 2, 4, 8))}")
+    f.append(f"freq={bucket(counts.get(low, 0), (1, 2, 4, 8))}")
     if prev is not None:
         f.append(f"prevspk={same_person(prev, surface)}_has={has or '-'}")
     return f

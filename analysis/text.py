@@ -22,7 +22,6 @@ __all__ = [
     "one_line",
     "read_text_file",
     "text_sha256",
-    "word_boundary",
 ]
 
 # Code pages tried, in order, when a file is not valid UTF-8. cp1258 is the Windows Vietnamese code page,
@@ -184,11 +183,6 @@ def _latin_letters(upper: bool) -> str:
 # would also take in small letters (Unicode interleaves them), so the classes list the letters.
 UPPER = re.escape(_latin_letters(True))
 LOWER = re.escape(_latin_letters(False))
-
-
-def word_boundary(text: str, start: int, end: int) -> bool:
-    """text[start:end] is not glued to a letter or digit on either side."""
-    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
 
 
 _D_TABLE = str.maketrans({"đ": "d", "Đ": "d"})

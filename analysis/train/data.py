@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from docbao.analysis.text import normalize_text, text_sha256
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS_DIR = REPO / "labels" / "unc"
@@ -49,9 +50,8 @@ def labels_digest(labels_dir: Path = LABELS_DIR) -> str:
 
 
 def read_unc_text(doc: dict[str, Any], corpus: Path) -> str:
-    raw = (corpus / doc["file"]).read_bytes().decode("utf-8-sig")
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != doc["text_sha256"]:
+    text = normalize_text((corpus / doc["file"]).read_bytes().decode("utf-8"))
+    if text_sha256(text) != doc["text_sha256"]:
         raise ValueError(f"{doc['doc_id']}: the corpus text differs from the one that was labelled")
     return text
 

@@ -1,6 +1,6 @@
 """Train the quote classifier (speech or term) and the speaker ranker from the labelled direct quotes.
 
-Quote examples: every candidate (analysis.quotes.candidates) of a labelled article; positive when its
+Quote examples: every candidate (analysis.quotes.document_candidates) of a labelled article; positive when its
 words equal a labelled direct quote's (ends trimmed), negative when it overlaps no labelled quote;
 candidates that overlap one without matching it are left out (their edges, not their kind, are wrong).
 
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from docbao.analysis import quotes as Q
+from docbao.analysis.intervals import SpanIndex
 from docbao.analysis.linear import Logistic, Ranker
 from docbao.analysis.spans import Span
 from docbao.analysis.train.data import Doc
@@ -76,6 +77,7 @@ def speaker_examples(docs: Sequence[Doc]) -> tuple[list[list[list[str]]], list[l
         text = doc.text
         ents = _gold_entities(doc)
         full = S.full_names(ents)
+        index = SpanIndex(ents)
         counts: dict[str, int] = {}
         for sp in ents:
             counts[sp.text.lower()] = counts.get(sp.text.lower(), 0) + 1
@@ -89,7 +91,7 @@ def speaker_examples(docs: Sequence[Doc]) -> tuple[list[list[list[str]]], list[l
                 continue
             qs, pool = Q.speaker_pool(text, ents, c, quoted)
             att = S.attribution(text, qs, pool)
-            labels = [names_speaker(m.text_of(text), g) or names_speaker(Q.resolve(text, m, ents, full, pool).text, g)
+            labels = [names_speaker(m.text_of(text), g) or names_speaker(Q.resolve(text, m, index, full, pool).text, g)
                       for m in pool]
             if g.get("speaker") and not any(labels):
                 unreachable += 1
