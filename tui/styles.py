@@ -16,7 +16,7 @@ underline add up):
 Palettes exist for dark and light themes; backgrounds are blended from the theme's own background and
 primary colours when they are known, so they stay subtle on any theme.
 
-For a legend: ``for kind, label in LEGEND: span_style(kind, dark=app.current_theme.dark)``.
+The legend's rows come from :mod:`tui.model.kinds` (one table of span kinds).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ __all__ = [
     "ENTITY_KINDS",
     "KINDS",
     "LAYERS",
-    "LEGEND",
     "SpanStyles",
     "span_style",
 ]
@@ -50,18 +49,6 @@ LAYERS: tuple[str, ...] = (
 )
 """Drawing order of span kinds, bottom first. Unknown kinds are not drawn."""
 KINDS: frozenset[str] = frozenset(LAYERS)
-
-LEGEND: list[tuple[str, str]] = [
-    ("PER", "person (người)"),
-    ("LOC", "place (địa danh)"),
-    ("ORG", "organisation (tổ chức)"),
-    ("MISC", "other (khác)"),
-    ("quote", "quote (trích dẫn)"),
-    ("speaker", "speaker (người nói)"),
-    ("annotation", "annotation (ghi chú)"),
-    ("search", "search hit (tìm thấy)"),
-    ("search-current", "current search hit (kết quả đang xem)"),
-]
 
 _ENTITY_COLOURS = {
     True: {"PER": "#ff8f8f", "LOC": "#6cc7ff", "ORG": "#f0b85a", "MISC": "#c79bff", "speaker": "#8fd694"},

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, guard, positive, progress_line
+from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, err, guard, positive, progress_line
 
 if TYPE_CHECKING:
     from docbao.analysis.lexicon import Lexicon
@@ -72,7 +72,7 @@ def load_lexicon(db: str | None) -> Lexicon | None:
         finally:
             store.close()
     except Exception as exc:  # StoreError, OSError: say it once, analyse without corrections
-        print(f"docbao: warning: corrections not applied: {exc}", file=sys.stderr)
+        err(f"warning: corrections not applied: {exc}")
         return None
     return lexicon or None
 
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 result = analyzer.analyze(article.text, lexicon, article_id=article.id)
             except Exception as exc:  # one article the analysis cannot take must not stop the batch
                 reason = str(exc) if isinstance(exc, _Failed) else f"{type(exc).__name__}: {exc}"
-                print(f"docbao: {shown}: could not be analysed ({reason})", file=sys.stderr)
+                err(f"{shown}: could not be analysed ({reason})")
                 failures += 1
                 continue
             if args.json:
@@ -149,15 +149,15 @@ def _load(paths: Sequence[str]) -> tuple[list[tuple[str, Any]], int]:
         try:
             articles = load_file(path)
         except ArticleError as exc:
-            print(f"docbao: {exc}", file=sys.stderr)
+            err(f"{exc}")
             failures += 1
             continue
         except Exception as exc:  # a file no reader foresaw: say which, and go on with the others
-            print(f"docbao: {shown}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+            err(f"{shown}: could not be read ({type(exc).__name__}: {exc})")
             failures += 1
             continue
         for note in sorted({a.meta["warning"] for a in articles if a.meta.get("warning")}):
-            print(f"docbao: warning: {shown}: {note}", file=sys.stderr)
+            err(f"warning: {shown}: {note}")
         loaded.extend((shown, a) for a in articles)
     return loaded, failures
 

@@ -10,13 +10,15 @@ Each handler returns the exit code: 0 done, 1 an error (one line ``docbao: …``
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, UsageError, guard, positive, progress_line
+from docbao.files import write_atomic
+from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, UsageError, err, guard, positive, progress_line
 
 QUOTES_EPILOG = """\
 Every quote in the articles with its speaker, article and date (when the article has one). A speaker is
@@ -175,13 +177,13 @@ def _write(target: Any, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    target.write_text(text, encoding="utf-8")
-    print(f"docbao: wrote {target}", file=sys.stderr)
+    write_atomic(target, text)  # a file that was there is replaced whole or not at all
+    err(f"wrote {target}")
 
 
 def _report(problems: Sequence[str]) -> int:
     for msg in problems:
-        print(f"docbao: {msg}", file=sys.stderr)
+        err(msg)
     return 1 if problems else 0
 
 
@@ -245,9 +247,9 @@ def _write_table(target: Any, renderable: Any) -> None:
     if target is None:
         Console(highlight=False).print(renderable)
         return
-    with open(target, "w", encoding="utf-8") as fh:
-        Console(file=fh, highlight=False, width=160, color_system=None).print(renderable)
-    print(f"docbao: wrote {target}", file=sys.stderr)
+    buf = io.StringIO()
+    Console(file=buf, highlight=False, width=160, color_system=None).print(renderable)
+    _write(target, buf.getvalue())
 
 
 # -- docbao entities ------------------------------------------------------------------------------------
@@ -289,7 +291,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
             table.add_row(Text(g.name), str(g.mentions), str(g.articles), Text(beside))
         parts.append(table)
     if not parts:
-        print("docbao: no entities found" + (f" named {args.name!r}" if args.name else ""), file=sys.stderr)
+        err("no entities found" + (f" named {args.name!r}" if args.name else ""))
     else:
         Console(highlight=False).print(Group(*parts))
     return _report(problems)

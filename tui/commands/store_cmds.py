@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docbao.store.articles import Article, Library, default_paths
 from docbao.store.storage import StoreError
-from docbao.tui.commands.common import formatter, guard, open_store
+from docbao.tui.commands.common import err, formatter, guard, open_store
 
 EXPORT_EPILOG = """\
 formats:
@@ -72,15 +72,13 @@ examples:
 def _library(paths: Sequence[str] | None, *, quiet_errors: bool = False) -> Library:
     lib = Library.load(list(paths) if paths else default_paths())
     if not quiet_errors:
-        for err in lib.errors:
-            print(f"docbao: warning: {err}", file=sys.stderr)
-        for note in lib.warnings:
-            print(f"docbao: warning: {note}", file=sys.stderr)
+        for problem in [*lib.errors, *lib.warnings]:
+            _warn(str(problem))
     return lib
 
 
 def _warn(message: str) -> None:
-    print(f"docbao: warning: {message}", file=sys.stderr)
+    err(f"warning: {message}")
 
 
 # -- export ---------------------------------------------------------------------------------------------
@@ -96,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = export(store, articles, args.format, args.article, warn=_warn)
     if args.output and args.output != "-":
         p = write_file(args.output, text)
-        print(f"docbao: wrote {p}", file=sys.stderr)
+        err(f"wrote {p}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -185,8 +183,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
         where = getattr(store, "path", None)
         what = (f"no database at {where} yet, so no tags" if where is not None and not Path(where).exists()
                 else "no tags yet")
-        print(f"docbao: {what} (add some in the reader, or with `docbao annotate PATH --tag TAG`)",
-              file=sys.stderr)
+        err(f"{what} (add some in the reader, or with `docbao annotate PATH --tag TAG`)")
         return 0
     width = len(str(max(counts.values())))
     for tag, n in counts.items():

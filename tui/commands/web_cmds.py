@@ -168,7 +168,7 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
     feeds = store.feeds()
     if not feeds:
         if not args.json:
-            print("docbao: no feeds yet (follow one with `docbao feeds add URL`)", file=sys.stderr)
+            err("no feeds yet (follow one with `docbao feeds add URL`)")
         return 0
     tally = counts(store, _library(args))
     if args.json:
@@ -196,7 +196,7 @@ def cmd_feeds_refresh(args: argparse.Namespace) -> int:
     store = open_store(args)
     feeds = [find_feed(store, args.name)] if args.name else store.feeds()
     if not feeds:
-        print("docbao: no feeds to refresh (follow one with `docbao feeds add URL`)", file=sys.stderr)
+        err("no feeds to refresh (follow one with `docbao feeds add URL`)")
         return 0
     options = _options(args)
     progress = ProgressLine()

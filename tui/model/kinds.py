@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from docbao.analysis.spans import LABELS
 
-__all__ = ["ENTITY_KINDS", "JUMP_KINDS", "KINDS", "QUOTE_KINDS", "Kind", "by_id", "view_kinds"]
+__all__ = ["ENTITY_KINDS", "JUMP_KINDS", "KINDS", "QUOTE_KINDS", "Kind", "view_kinds"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ assert tuple(k.id for k in KINDS[:4]) == LABELS
 ENTITY_KINDS: tuple[str, ...] = LABELS
 QUOTE_KINDS: tuple[str, ...] = ("quote", "quote-indirect")
 JUMP_KINDS: tuple[str, ...] = (*ENTITY_KINDS, *QUOTE_KINDS, "annotation")
-
-
-def by_id(kind_id: str) -> Kind:
-    return next(k for k in KINDS if k.id == kind_id)
 
 
 def view_kinds(hidden_legend: frozenset[str]) -> frozenset[str]:

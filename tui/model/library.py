@@ -115,6 +115,9 @@ class LibraryIndex:
         self.sort = "title"
         self.query_text = ""
         self._bases = [self._base(r) for r in self.rows]
+        # folded once, not on every keystroke of a filter: each row's tags, and its site and feed
+        self._tags = [self._tag_set(r) for r in self.rows]
+        self._origins = [(fold(r.site), fold(r.feed)) for r in self.rows]
         self._bodies: list[str] | None = None
         order = sorted(range(len(self.rows)), key=lambda i: self._bases[i])
         self._title_rank = [0] * len(self.rows)
@@ -122,6 +125,10 @@ class LibraryIndex:
             self._title_rank[i] = rank
         self._last: tuple[str, list[int]] | None = None
         self.view: list[int] = list(order)
+
+    @staticmethod
+    def _tag_set(r: Row) -> frozenset[str]:
+        return frozenset(" ".join(fold(t).split()) for t in r.tags)
 
     @staticmethod
     def _base(r: Row) -> str:
@@ -142,6 +149,8 @@ class LibraryIndex:
             self.by_id[r.article_id] = len(self.rows)
             self.rows.append(r)
             self._bases.append(self._base(r))
+            self._tags.append(self._tag_set(r))
+            self._origins.append((fold(r.site), fold(r.feed)))
             if self._bodies is not None:
                 self._bodies.append("")  # folded with the next full pass (a new filter still sees the title)
         order = sorted(range(len(self.rows)), key=lambda i: self._bases[i])
@@ -163,6 +172,7 @@ class LibraryIndex:
     def row_changed(self, i: int) -> None:
         """Tags or title of row ``i`` changed."""
         self._bases[i] = self._base(self.rows[i])
+        self._tags[i] = self._tag_set(self.rows[i])
         self._last = None
 
     # -- filtering and order ---------------------------------------------------------------------------
@@ -174,16 +184,15 @@ class LibraryIndex:
         r = self.rows[i]
         if q.read is not None and r.read != q.read:
             return False
-        if q.tags:
-            have = {" ".join(fold(t).split()) for t in r.tags}
-            if not all(t in have for t in q.tags):
-                return False
+        if q.tags and not all(t in self._tags[i] for t in q.tags):
+            return False
         if q.who and not all(any(w == p or re.search(rf"(?<!\w){re.escape(w)}(?!\w)", p) for p in r.people)
                              for w in q.who):
             return False
-        if q.site and not all(x in fold(r.site) for x in q.site):
+        site, feed = self._origins[i]
+        if q.site and not all(x in site for x in q.site):
             return False
-        if q.feed and not all(x in fold(r.feed) for x in q.feed):
+        if q.feed and not all(x in feed for x in q.feed):
             return False
         return not q.text or _holds(self._hay(i), q.text)
 

@@ -81,9 +81,6 @@ class SearchState:
             self.current = (self.current + direction) % n
         return self.hits[self.current]
 
-    def clear(self) -> None:
-        self.query, self.hits, self.current = "", [], None
-
     @property
     def label(self) -> str:
         """ "N/M" for the info line ("0/0" when nothing matches)."""

@@ -286,16 +286,6 @@ class EntityIndexScreen(Screen[None]):
                                 partial(self.action_label, lab)) for lab in LABELS]
         return cmds
 
-    def keys_help(self) -> list[tuple[str, str]]:
-        return [
-            ("↑ ↓ PgUp PgDn", "move"),
-            ("Enter", "a group: list its articles; an article: open it at the first mention"),
-            ("1 2 3 4", "people, places, organisations, other"),
-            ("Tab", "the entities found in the same articles (Enter jumps to one)"),
-            ("/", "filter names, accents optional"),
-            ("Esc", "back to the list, then leave"),
-        ]
-
     @property
     def state(self) -> dict[str, Any]:
         """What is shown (for tests and the app): label, filter, the group whose articles are listed."""

@@ -170,19 +170,10 @@ class ArticleTable(ScrollView, can_focus=True):
         self._keep_visible()
         self.refresh()
 
-    def refresh_row(self, article_id: str) -> None:
-        self.refresh()
-
     @property
     def current_id(self) -> str | None:
         if 0 <= self.cursor < len(self.view):
             return self.rows[self.view[self.cursor]].article_id
-        return None
-
-    @property
-    def current_row(self) -> LibraryRow | None:
-        if 0 <= self.cursor < len(self.view):
-            return self.rows[self.view[self.cursor]]
         return None
 
     def move_to(self, article_id: str) -> None:

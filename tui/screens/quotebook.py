@@ -277,13 +277,3 @@ class QuotebookScreen(Screen[None]):
     # -- help and palette ----------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:
         return list(binding_commands(self, self.BINDINGS, prefix="Quote book: "))
-
-    def keys_help(self) -> list[tuple[str, str]]:
-        return [
-            ("↑ ↓ PgUp PgDn Home End", "move"),
-            ("Enter", "open the article at the quote"),
-            ("c / C", "copy the quote / with its citation"),
-            ("a", "tag the quote"),
-            ("/", "filter: speaker (any of its names), words in the quote, tag; accents optional"),
-            ("Esc", "leave the filter, then the quote book"),
-        ]

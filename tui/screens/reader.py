@@ -247,7 +247,7 @@ class ReaderScreen(ReaderActions):
 
     # -- spans and info ---------------------------------------------------------------------------------
     def _refresh_spans(self) -> None:
-        self.view.set_spans(self.model.marks)
+        self.view.set_spans(self.model.index)  # the model's index of its marks, not built again
 
     def refresh_notes(self) -> None:
         self.model.reload_notes()

@@ -10,7 +10,7 @@ Public API (what the app uses)::
     view.set_text(text: str) -> None             # replaces the text; clears spans and search hits, cursor
                                                  #   to 0, no selection
     view.text -> str
-    view.set_spans(spans: Iterable[ViewSpan]) -> None   # replaces all spans (may overlap; any order)
+    view.set_spans(spans: Iterable[ViewSpan] | SpanIndex) -> None   # replaces all spans (may overlap; any order)
     view.spans -> tuple[ViewSpan, ...]           # sorted by (start, end)
     view.hidden_kinds: frozenset[str]            # reactive: kinds not drawn and skipped by next_span
     view.max_text_width: int | None              # reactive: text column width cap (centred); None = full
@@ -50,7 +50,7 @@ Messages (posted upward; ``message.control`` is the view, so ``@on(ArticleView.C
 works): ``ArticleView.CursorMoved(cursor, selection)`` after every cursor move, and
 ``ArticleView.SelectionChanged(selection)`` whenever the normalised selection changes.
 
-Span kinds and their styles live in :mod:`tui.styles` (``LEGEND`` for the app's legend).
+Span kinds live in :mod:`tui.model.kinds`, their styles in :mod:`tui.styles`.
 
 Keys (each a Binding with an id ``article_view.…``, so a keymap can rebind it): arrows (grapheme /
 visual line keeping the column), ctrl+left/right (word), ctrl+up/down and ``{``/``}`` (paragraph),

@@ -195,9 +195,10 @@ class ArticleView(ScrollView, can_focus=True):
     def spans(self) -> tuple[ViewSpan, ...]:
         return self._spans.spans
 
-    def set_spans(self, spans: Iterable[ViewSpan]) -> None:
-        """Replace all spans. Empty or reversed spans are kept for lookups but never drawn."""
-        self._spans = SpanIndex(spans)
+    def set_spans(self, spans: Iterable[ViewSpan] | SpanIndex) -> None:
+        """Replace all spans (or give them indexed already). Empty or reversed spans are kept for lookups
+        but never drawn."""
+        self._spans = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         self._invalidate()
 
     def spans_at(self, offset: int, *, visible_only: bool = False) -> list[ViewSpan]:
