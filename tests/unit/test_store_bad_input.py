@@ -203,7 +203,7 @@ def test_f10_opening_an_article_on_such_a_database_writes_nothing(tmp_path) -> N
     with pytest.raises(StoreError, match="untouched"):
         AnnotationStore.open(db)
     store = AnnotationStore(AnnotationStore.in_memory().storage)  # the reader's sequence, on a good store
-    store.reading(ART.id)
+    assert store.reading(ART.id).position == 0
     # and on the damaged file, through a storage opened before the damage: every call refuses, none writes
     other = tmp_path / "other.json"
     s = AnnotationStore.open(other)
