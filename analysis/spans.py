@@ -12,6 +12,7 @@ from typing import Any, Literal
 Label = Literal["PER", "LOC", "ORG", "MISC"]
 QuoteKind = Literal["direct", "indirect", "term"]
 LABELS: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
+LABEL_TITLES: dict[str, str] = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect", "term")
 
 

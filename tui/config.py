@@ -16,7 +16,7 @@ import json
 import os
 import re
 import string
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -97,10 +97,11 @@ def display_path(path: Path) -> str:
 
 
 def load(path: str | os.PathLike[str] | None = None, *, themes: Collection[str],
-         binding_ids: Collection[str]) -> Config:
+         binding_ids: Collection[str] | Callable[[], Collection[str]]) -> Config:
     """Read the config file (default: :func:`default_path`); a missing file gives the defaults.
 
-    ``themes`` are the theme names the app has, ``binding_ids`` the ids of its bindings. Raises
+    ``themes`` are the theme names the app has, ``binding_ids`` the ids of its bindings (or a function
+    giving them, called only when the file has a keymap: finding them imports every screen). Raises
     :class:`ConfigError` for anything wrong: unreadable, bad TOML, unknown key, wrong type or value.
     """
     p = default_path() if path is None else Path(path).expanduser()
@@ -121,6 +122,8 @@ def load(path: str | os.PathLike[str] | None = None, *, themes: Collection[str],
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(where, _toml_key(text, str(exc)), f"not valid TOML: {exc}") from None
+    if callable(binding_ids):
+        binding_ids = binding_ids() if "keymap" in data else ()
     return _Reader(p, where).config(data, known, frozenset(binding_ids))
 
 

@@ -58,13 +58,8 @@ def settings() -> tuple[Any, Any, str]:
 
     from docbao.tui.config import State, default_path, effective_theme, load
 
-    path = default_path()
-    try:
-        wants_keymap = path.is_file() and "keymap" in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        wants_keymap = False
     themes = frozenset(BUILTIN_THEMES)
-    config = load(path, themes=themes, binding_ids=binding_ids() if wants_keymap else ())
+    config = load(default_path(), themes=themes, binding_ids=binding_ids)  # the ids only for a keymap
     state = State.load()
     return config, state, effective_theme(config, state, os.environ, themes=themes)
 

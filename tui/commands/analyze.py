@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docbao.analysis.spans import LABELS
 from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, err, guard, positive, progress_line
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def _print_readable(console, path: str, article, result) -> None:  # type: ignor
             groups.setdefault(e.label, {}).setdefault(e.text, 0)
             groups[e.label][e.text] += 1
         console.print(Text("Entities", style="bold"))
-        for label in ("PER", "LOC", "ORG", "MISC"):
+        for label in LABELS:
             if label not in groups:
                 continue
             line = Text(f"  {label:<5}", style=LABEL_STYLE[label])

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from docbao.analysis.spans import LABEL_TITLES, LABELS
 from docbao.files import write_atomic
 from docbao.tui.commands.common import SMALL_WORK_CHARS, CommandError, UsageError, err, guard, positive, progress_line
 
@@ -66,7 +67,6 @@ examples:
 LABEL_ALIASES = {"per": "PER", "person": "PER", "people": "PER", "loc": "LOC", "place": "LOC",
                  "places": "LOC", "org": "ORG", "organisation": "ORG", "organisations": "ORG",
                  "organization": "ORG", "organizations": "ORG", "misc": "MISC", "other": "MISC"}
-LABEL_TITLES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 
 
 def _label(value: str) -> str:
@@ -256,7 +256,7 @@ def _write_table(target: Any, renderable: Any) -> None:
 
 def cmd_entities(args: argparse.Namespace) -> int:
     index, _lib, problems, _ = build_index(args.paths, args.db, args.jobs)
-    labels = [args.label] if args.label else ["PER", "LOC", "ORG", "MISC"]
+    labels = [args.label] if args.label else list(LABELS)
     if args.json:
         out = []
         for label in labels:

@@ -13,14 +13,14 @@ from typing import Any
 from docbao.analysis.spans import Analysis, Quote
 from docbao.analysis.text import one_line
 from docbao.store.citation import DEFAULT_FORMAT, bare_quote, cite
+from docbao.tui.config import MARK_READ
 from docbao.tui.model.kinds import ENTITY_KINDS, QUOTE_KINDS
 from docbao.tui.model.search import FoldedText, SearchState
 from docbao.tui.model.spans import SpanIndex, ViewSpan
 from docbao.tui.model.store import Outcome, StoreHandle
 
-__all__ = ["MARK_READ", "EntityGroup", "NoteItem", "QuoteItem", "ReaderModel", "short"]
+__all__ = ["EntityGroup", "NoteItem", "QuoteItem", "ReaderModel", "short"]
 
-MARK_READ = ("open", "end", "never")
 
 
 @dataclass(frozen=True)

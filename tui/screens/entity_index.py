@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 
+from docbao.analysis.spans import LABEL_TITLES, LABELS
 from docbao.store.index import LABEL_NAMES, Group, GroupArticle, KnowledgeIndex
 from docbao.tui.palette import PaletteCommand, binding_commands
 from docbao.tui.screens.footer import QuietFooter
@@ -29,8 +30,6 @@ from docbao.tui.screens.footer import QuietFooter
 __all__ = ["EntityIndexScreen"]
 
 OpenCallback = Callable[[str, int], object]
-LABELS = ("PER", "LOC", "ORG", "MISC")
-TAB_TITLES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 LIMIT = 1_000  # groups listed at once (the filter reaches the rest)
 RELATED = 30  # co-occurring groups shown
 
@@ -88,7 +87,7 @@ class EntityIndexScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("docbao", "bold"), "  entity index"), id="entities-title")
-        yield Tabs(*(Tab(TAB_TITLES[lab], id=f"tab-{lab}") for lab in LABELS), active=f"tab-{self.label}",
+        yield Tabs(*(Tab(LABEL_TITLES[lab], id=f"tab-{lab}") for lab in LABELS), active=f"tab-{self.label}",
                    id="entities-tabs")
         yield Input(placeholder="Filter names (accents optional)   / to focus, Esc to clear", id="entities-filter")
         with Horizontal(id="entities-body"):
@@ -134,7 +133,7 @@ class EntityIndexScreen(Screen[None]):
         options = [Option(self._group_prompt(g), id=g.id) for g in self.groups]
         lst = self.main_list
         lst.set_options(options)
-        heading = f"{TAB_TITLES[self.label]} · {_count(self.total, 'entity', 'entities')}"
+        heading = f"{LABEL_TITLES[self.label]} · {_count(self.total, 'entity', 'entities')}"
         self.query_one("#entities-heading", Static).update(Content(heading))
         if options:
             at = next((i for i, g in enumerate(self.groups) if g.id == select), 0)
@@ -172,7 +171,7 @@ class EntityIndexScreen(Screen[None]):
         if options:
             lst.highlighted = 0
         self.query_one("#entities-heading", Static).update(
-            Content(f"{g.name} · {_count(len(self.articles), 'article')}  (Esc: back to {TAB_TITLES[g.label]})"))
+            Content(f"{g.name} · {_count(len(self.articles), 'article')}  (Esc: back to {LABEL_TITLES[g.label]})"))
         self._show_related(g)
         lst.focus()
         self._status()
@@ -282,7 +281,7 @@ class EntityIndexScreen(Screen[None]):
     # -- help and palette ----------------------------------------------------------------------------------
     def palette_commands(self) -> list[PaletteCommand]:
         cmds = list(binding_commands(self, self.BINDINGS, prefix="Entity index: "))
-        cmds += [PaletteCommand(f"Entity index: {TAB_TITLES[lab]}", f"list {LABEL_NAMES[lab]}",
+        cmds += [PaletteCommand(f"Entity index: {LABEL_TITLES[lab]}", f"list {LABEL_NAMES[lab]}",
                                 partial(self.action_label, lab)) for lab in LABELS]
         return cmds
 

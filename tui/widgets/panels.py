@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from docbao.analysis.spans import LABEL_TITLES, LABELS
 from docbao.tui.model.reader import EntityGroup, NoteItem, QuoteItem
 
 __all__ = [
@@ -116,7 +117,6 @@ class AnalysisStatus(Static):
 # Side panel
 
 
-LABEL_NAMES = {"PER": "People", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 
 
 class PanelList(OptionList):
@@ -200,12 +200,12 @@ class SidePanel(Vertical):
         by_label: dict[str, list[EntityGroup]] = {}
         for g in groups:
             by_label.setdefault(g.label, []).append(g)
-        for label in ("PER", "LOC", "ORG", "MISC", *sorted(set(by_label) - set(LABEL_NAMES))):
+        for label in (*LABELS, *sorted(set(by_label) - set(LABELS))):
             items = by_label.get(label)
             if not items:
                 continue
             items.sort(key=lambda g: (-len(g.occurrences), g.surface))
-            header = Content.assemble((f"{LABEL_NAMES.get(label, label)} ({label})", "bold"),
+            header = Content.assemble((f"{LABEL_TITLES.get(label, label)} ({label})", "bold"),
                                       (f"  {len(items)}", "dim"))
             options.append(Option(header, id=f"h:{label}", disabled=True))
             for g in items:
