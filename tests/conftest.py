@@ -4,7 +4,9 @@ them skip with a reason when it is absent (a user's fresh clone has no ../shared
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -43,3 +45,22 @@ def seed_text() -> str:
     from docbao.analysis.text import read_text_file
 
     return read_text_file(SEED)[0]
+
+
+@pytest.fixture
+def store() -> Iterator[Any]:
+    """An annotation store in memory, closed after the test."""
+    from docbao.store.annotations import AnnotationStore
+
+    s = AnnotationStore.in_memory()
+    yield s
+    s.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """`docbao ARGV` in this process: (exit status, standard output, standard error)."""
+    from docbao.tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

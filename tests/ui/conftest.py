@@ -147,13 +147,6 @@ def articles() -> list[Article]:
 
 
 @pytest.fixture
-def store() -> Iterator[AnnotationStore]:
-    s = AnnotationStore.in_memory()
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def analyzer() -> FakeAnalyzer:
     return FakeAnalyzer()
 

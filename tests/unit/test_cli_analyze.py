@@ -1,14 +1,9 @@
 import json
 
 from docbao.tui.cli import main
+from tests.conftest import run
 
 CONTRACT_KEYS = {"path", "id", "title", "text_sha256", "entities", "quotes"}
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_contract_on_the_seed(capsys, seed_text):

@@ -26,7 +26,7 @@ from docbao.store.feeds import (
 )
 from docbao.store.storage import StoreError
 from docbao.store.web import ADDED, EXISTS, WebError, WebOptions
-from docbao.tui.cli import main
+from tests.conftest import run
 from tests.unit.webserver import WebServer, html_page, http_date, rss, web_server
 
 __all__ = ["web_server"]
@@ -61,23 +61,12 @@ def serve_feed(server: WebServer, items: list[tuple[str, str, str]], *, etag: st
 
 
 @pytest.fixture
-def store() -> AnnotationStore:
-    return AnnotationStore.in_memory()
-
-
-@pytest.fixture
 def library(tmp_path: Path) -> Path:
     return tmp_path / "library"
 
 
 def page_hits(server: WebServer) -> list[str]:
     return [r.path for r in server.requests if r.path.startswith("/bai/")]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- a feed of three items ----------------------------------------------------------------------------------

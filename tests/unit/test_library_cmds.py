@@ -14,16 +14,10 @@ from docbao.analysis.text import fold
 from docbao.store.annotations import AnnotationStore
 from docbao.store.articles import load_file
 from docbao.tui.cli import main
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, run
 from tests.unit.test_batch import RuleAnalyzer
 
 SEEDS = ROOT / "seeds"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def lines(out: str) -> list[dict]:

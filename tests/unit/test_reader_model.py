@@ -34,13 +34,6 @@ ANALYSIS = Analysis(
 )
 
 
-@pytest.fixture
-def store():
-    s = AnnotationStore.in_memory()
-    yield s
-    s.close()
-
-
 def _model(store, mark_read="end", title="Hà Nội mở thêm tuyến buýt", path="/home/u/tin/buyt.txt", **kw):
     article = from_text(TEXT, title=title, name="buyt.txt", path=path, **kw)
     model = ReaderModel(article, StoreHandle(store), mark_read=mark_read)

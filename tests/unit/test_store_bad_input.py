@@ -23,17 +23,11 @@ from docbao.analysis.text import BinaryFileError, decode_bytes
 from docbao.store.annotations import AnnotationStore, StoreError
 from docbao.store.articles import ArticleError, Library, from_text, load_file
 from docbao.store.export import ExportWarning, export, import_native
-from docbao.tui.cli import main
+from tests.conftest import run
 
 ART = from_text("Tin Hà Nội\nHà Nội mưa lớn chiều nay, nhiều tuyến phố ngập sâu.\n", name="hn.txt",
                 path="hn.txt")
 META = {"1": {"app": "docbao", "schema_version": 1}}
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_db(path: Path, tables: dict[str, Any]) -> bytes:

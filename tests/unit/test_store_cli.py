@@ -10,6 +10,7 @@ import pytest
 from docbao.store.annotations import AnnotationStore
 from docbao.store.articles import default_paths, load_file
 from docbao.tui.cli import main
+from tests.conftest import run
 
 ARTICLE = "Hà Nội mùa thu\n\nThủ tướng Phạm Minh Chính gặp Tổng thống Mỹ tại Hà Nội. Ông nói: “Hợp tác là chìa khoá”.\n"
 
@@ -25,12 +26,6 @@ def article_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "db.json")
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_annotate_prints_id_and_tags_lists(capsys, article_file, db) -> None:

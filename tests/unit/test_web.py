@@ -17,8 +17,7 @@ from docbao import __version__
 from docbao.store import web
 from docbao.store.articles import Library, load_file
 from docbao.store.web import ADDED, EXISTS, UNCHANGED, UPDATED, WebError, WebOptions, add_url, article_id
-from docbao.tui.cli import main
-from tests.conftest import SEED
+from tests.conftest import SEED, run
 from tests.unit.webserver import WebServer, html_page, rss, web_server, zeros
 
 __all__ = ["web_server"]
@@ -67,12 +66,6 @@ def serve_article(server: WebServer, path: str = "/thoi-su/bai-1.html", *, canon
                   paragraphs: list[str] | None = None, **kw: object) -> str:
     canonical = canonical or server.url(path)
     return server.route(path, html_page(TITLE, paragraphs or PARAS, head=HEAD.format(canonical=canonical)), **kw)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # -- an article with its metadata -------------------------------------------------------------------------
